@@ -1,0 +1,32 @@
+#include "app/config_reload.hpp"
+
+namespace payd::app {
+
+std::vector<std::string> restart_required_changes(const config::Config& a,
+                                                  const config::Config& b) {
+  std::vector<std::string> changed;
+  auto check = [&changed](bool differs, const char* path) {
+    if (differs) changed.emplace_back(path);
+  };
+  check(a.listen.address != b.listen.address, "listen.address");
+  check(a.listen.port != b.listen.port, "listen.port");
+  check(a.server.threads != b.server.threads, "server.threads");
+  check(a.server.max_header_bytes != b.server.max_header_bytes, "server.max_header_bytes");
+  check(a.server.max_body_bytes != b.server.max_body_bytes, "server.max_body_bytes");
+  check(a.server.max_json_depth != b.server.max_json_depth, "server.max_json_depth");
+  check(a.server.header_timeout != b.server.header_timeout, "server.header_timeout");
+  check(a.server.body_timeout != b.server.body_timeout, "server.body_timeout");
+  check(a.server.idle_timeout != b.server.idle_timeout, "server.idle_timeout");
+  check(a.server.write_timeout != b.server.write_timeout, "server.write_timeout");
+  check(a.server.shutdown_grace != b.server.shutdown_grace, "server.shutdown_grace");
+  check(a.server.max_connections != b.server.max_connections, "server.max_connections");
+  check(a.log.format != b.log.format, "log.format");
+  check(a.metrics.enabled != b.metrics.enabled, "metrics.enabled");
+  check(a.metrics.path != b.metrics.path, "metrics.path");
+  check(a.database.url != b.database.url, "database.url");
+  check(a.database.pool_size != b.database.pool_size, "database.pool_size");
+  check(a.database.connect_timeout != b.database.connect_timeout, "database.connect_timeout");
+  return changed;
+}
+
+}  // namespace payd::app

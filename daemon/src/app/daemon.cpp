@@ -1,0 +1,228 @@
+#include "app/daemon.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <csignal>
+#include <thread>
+#include <vector>
+
+#include "api/ops_routes.hpp"
+#include "app/config_reload.hpp"
+#include "app/systemd_notifier.hpp"
+#include "common/build_info.hpp"
+#include "config/config_loader.hpp"
+#include "http/server.hpp"
+#include "observability/log.hpp"
+#include "observability/metrics.hpp"
+#include "observability/readiness.hpp"
+
+namespace payd::app {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+obs::Level to_obs(config::LogLevel l) {
+  switch (l) {
+    case config::LogLevel::trace: return obs::Level::trace;
+    case config::LogLevel::debug: return obs::Level::debug;
+    case config::LogLevel::info: return obs::Level::info;
+    case config::LogLevel::warn: return obs::Level::warn;
+    case config::LogLevel::error: return obs::Level::error;
+    case config::LogLevel::critical: return obs::Level::critical;
+    case config::LogLevel::off: return obs::Level::off;
+  }
+  return obs::Level::info;
+}
+
+http::ServerOptions server_options(const config::Config& c) {
+  http::ServerOptions o;
+  o.address = c.listen.address;
+  o.port = c.listen.port;
+  o.max_header_bytes = c.server.max_header_bytes;
+  o.max_body_bytes = c.server.max_body_bytes;
+  o.max_json_depth = c.server.max_json_depth;
+  o.header_timeout = c.server.header_timeout;
+  o.body_timeout = c.server.body_timeout;
+  o.idle_timeout = c.server.idle_timeout;
+  o.write_timeout = c.server.write_timeout;
+  o.shutdown_grace = c.server.shutdown_grace;
+  o.max_connections = c.server.max_connections;
+  return o;
+}
+
+unsigned thread_count(const config::Config& c) {
+  if (c.server.threads != 0) return c.server.threads;
+  return std::max(1U, std::thread::hardware_concurrency());
+}
+
+// Secrets of every config seen since start: objects built from an older config may
+// still hold its values, so none of them may ever be printed.
+std::vector<std::string> merge_secrets(std::vector<std::string> seen,
+                                       const std::vector<std::string>& more) {
+  for (const auto& s : more) {
+    if (std::find(seen.begin(), seen.end(), s) == seen.end()) seen.push_back(s);
+  }
+  return seen;
+}
+
+class Daemon {
+ public:
+  Daemon(config::Config config, std::string path)
+      : config_(std::move(config)),
+        path_(std::move(path)),
+        ioc_(static_cast<int>(thread_count(config_))),
+        signals_(ioc_, SIGINT, SIGTERM, SIGHUP),
+        secrets_(config_.secret_values()) {
+    obs::set_log_secrets(secrets_);
+    access_log_ = config_.log.access_log;
+    api::add_ops_routes(routes_, metrics_, readiness_,
+                        config_.metrics.enabled ? config_.metrics.path : std::string());
+    server_ = std::make_unique<http::Server>(
+        ioc_, server_options(config_), routes_,
+        http::ServerHooks{[this](const http::AccessRecord& r) { record(r); }});
+  }
+
+  int run() {
+    try {
+      server_->start();
+    } catch (const std::exception& e) {
+      obs::log_critical("cannot listen")
+          .str("address", config_.listen.address)
+          .num("port", static_cast<std::int64_t>(config_.listen.port))
+          .str("error", e.what());
+      obs::flush_logs();
+      return 1;
+    }
+    const unsigned threads = thread_count(config_);
+    obs::log_info("listening")
+        .str("address", config_.listen.address)
+        .num("port", static_cast<std::int64_t>(server_->port()))
+        .num("threads", static_cast<std::int64_t>(threads))
+        .str("version", kVersion);
+    notifier_.ready("serving on " + config_.listen.address + ":" + std::to_string(server_->port()));
+    obs::flush_logs();
+
+    asio::co_spawn(ioc_, handle_signals(), asio::detached);
+    if (notifier_.watchdog_interval().count() > 0) {
+      asio::co_spawn(ioc_, feed_watchdog(), asio::detached);
+    }
+
+    std::vector<std::jthread> pool;
+    for (unsigned i = 1; i < threads; ++i) pool.emplace_back([this] { ioc_.run(); });
+    ioc_.run();
+    pool.clear();  // joins
+    obs::log_info("stopped");
+    obs::flush_logs();
+    return 0;
+  }
+
+ private:
+  void record(const http::AccessRecord& r) {
+    metrics_.observe_http(r.route, http::to_string(r.method), r.status, r.seconds);
+    if (access_log_.load(std::memory_order_relaxed)) {
+      obs::log_info("access")
+          .str("request_id", r.request_id)
+          .str("method", http::to_string(r.method))
+          .str("route", r.route)
+          .num("status", static_cast<std::int64_t>(r.status))
+          .num("duration_ms", r.seconds * 1000.0)
+          .num("bytes", static_cast<std::int64_t>(r.bytes_out));
+    }
+  }
+
+  asio::awaitable<void> handle_signals() {
+    for (;;) {
+      auto [ec, signo] = co_await signals_.async_wait(use_tuple);
+      if (ec) co_return;
+      if (signo == SIGHUP) {
+        reload();
+        continue;
+      }
+      if (stopping_) {
+        obs::log_warn("second stop signal: exiting without waiting for requests");
+        ioc_.stop();
+        co_return;
+      }
+      stopping_ = true;
+      obs::log_info("stopping")
+          .str("signal", signo == SIGTERM ? "SIGTERM" : "SIGINT")
+          .num("in_flight_connections", static_cast<std::int64_t>(server_->open_connections()));
+      notifier_.stopping();
+      readiness_.set_draining();
+      server_->drain([this] {
+        watchdog_timer_.cancel();
+        signals_.cancel();
+        ioc_.stop();
+      });
+    }
+  }
+
+  asio::awaitable<void> feed_watchdog() {
+    const auto interval = notifier_.watchdog_interval();
+    for (;;) {
+      notifier_.watchdog();
+      watchdog_timer_.expires_after(interval);
+      auto [ec] = co_await watchdog_timer_.async_wait(use_tuple);
+      if (ec) co_return;
+    }
+  }
+
+  void reload() {
+    notifier_.reloading();
+    auto next = config::load_config_file(path_);
+    if (!next) {
+      std::vector<std::string> errors;
+      for (const auto& e : next.error()) errors.push_back(e.to_string());
+      obs::log_error("config reload rejected").str("file", path_).strings("errors", errors);
+      notifier_.ready("reload rejected; running with the previous configuration");
+      return;
+    }
+    secrets_ = merge_secrets(std::move(secrets_), next->secret_values());
+    obs::set_log_secrets(secrets_);
+    obs::set_log_level(to_obs(next->log.level));
+    access_log_ = next->log.access_log;
+    const auto needs_restart = restart_required_changes(config_, *next);
+    if (!needs_restart.empty()) {
+      obs::log_warn("config change needs restart").strings("keys", needs_restart);
+    }
+    // Keep the running values of what could not be applied, so the next reload
+    // compares against what is really in effect.
+    config_.log = next->log;
+    obs::log_info("config reloaded")
+        .str("file", path_)
+        .str("log_level", config::to_string(next->log.level));
+    notifier_.ready("serving; configuration reloaded");
+  }
+
+  config::Config config_;
+  std::string path_;
+  asio::io_context ioc_;
+  asio::signal_set signals_;
+  asio::steady_timer watchdog_timer_{ioc_};
+  std::vector<std::string> secrets_;
+  std::atomic<bool> access_log_{true};
+  bool stopping_ = false;
+  obs::Metrics metrics_;
+  obs::Readiness readiness_;
+  http::RouteTable routes_;
+  SystemdNotifier notifier_;
+  std::unique_ptr<http::Server> server_;
+};
+
+}  // namespace
+
+int run_daemon(config::Config config, std::string config_path) {
+  obs::init_logging(to_obs(config.log.level));
+  Daemon daemon(std::move(config), std::move(config_path));
+  return daemon.run();
+}
+
+}  // namespace payd::app

@@ -1,0 +1,72 @@
+#pragma once
+// The typed configuration tree. Every field here is validated by ConfigLoader;
+// code downstream never sees an unvalidated value.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/secret.hpp"
+
+namespace payd::config {
+
+using Millis = std::chrono::milliseconds;
+
+enum class LogLevel { trace, debug, info, warn, error, critical, off };
+enum class LogFormat { json, text };
+
+struct ListenConfig {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;
+};
+
+struct ServerConfig {
+  unsigned threads = 0;                   // 0 = one per core
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = 1024 * 1024;
+  unsigned max_json_depth = 32;
+  Millis header_timeout{10'000};          // whole request head must arrive in this time (slowloris)
+  Millis body_timeout{30'000};            // whole body must arrive in this time
+  Millis idle_timeout{60'000};            // keep-alive connection with no request
+  Millis write_timeout{30'000};
+  Millis shutdown_grace{10'000};          // in-flight requests get this long after SIGTERM
+  unsigned max_connections = 10'000;
+};
+
+struct LogConfig {
+  LogLevel level = LogLevel::info;
+  LogFormat format = LogFormat::json;
+  bool access_log = true;
+};
+
+struct MetricsConfig {
+  bool enabled = true;
+  std::string path = "/metrics";
+};
+
+struct DatabaseConfig {
+  std::optional<Secret> url;              // libpq connection string or URI
+  unsigned pool_size = 4;
+  Millis connect_timeout{5'000};
+};
+
+struct Config {
+  std::string source_path;                // file this was loaded from
+  ListenConfig listen;
+  ServerConfig server;
+  LogConfig log;
+  MetricsConfig metrics;
+  DatabaseConfig database;
+
+  // Every resolved secret value, so the logger can scrub them.
+  [[nodiscard]] std::vector<std::string> secret_values() const;
+};
+
+std::string_view to_string(LogLevel level);
+std::string_view to_string(LogFormat format);
+
+}  // namespace payd::config

@@ -1,0 +1,413 @@
+#include "http/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <list>
+#include <mutex>
+
+#include "http/api_error.hpp"
+#include "http/request_id.hpp"
+#include "observability/log.hpp"
+
+namespace payd::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// A protocol-level refusal: answered, then the connection is closed.
+struct Refusal {
+  ApiError error;
+};
+
+Refusal refusal(int status, std::string code, std::string message) {
+  return {ApiError{status, ErrorType::invalid_request, std::move(code), std::move(message), {}}};
+}
+
+// Framing rules that close request-smuggling gaps between payd and any proxy in front.
+std::optional<Refusal> check_framing(const bhttp::request<bhttp::string_body>& req) {
+  const auto cl = req.count(bhttp::field::content_length);
+  const auto te = req.count(bhttp::field::transfer_encoding);
+  if (cl > 1) return refusal(400, "BAD_REQUEST", "Repeated Content-Length header.");
+  if (te > 1) return refusal(400, "BAD_REQUEST", "Repeated Transfer-Encoding header.");
+  if (cl > 0 && te > 0) {
+    return refusal(400, "BAD_REQUEST", "Content-Length and Transfer-Encoding are exclusive.");
+  }
+  if (te > 0) {
+    if (req.version() < 11) {
+      return refusal(400, "BAD_REQUEST", "Transfer-Encoding requires HTTP/1.1.");
+    }
+    if (!iequals(req[bhttp::field::transfer_encoding], "chunked")) {
+      return refusal(400, "BAD_REQUEST", "Only Transfer-Encoding: chunked is accepted.");
+    }
+  }
+  return std::nullopt;
+}
+
+// Maps a read failure to the answer owed (if any). nullopt: the peer is gone, just close.
+std::optional<Refusal> refusal_for(const boost::system::error_code& ec, std::size_t max_header,
+                                   std::size_t max_body) {
+  if (ec == bhttp::error::header_limit) {
+    return refusal(431, "HEADERS_TOO_LARGE",
+                   "The request head exceeds " + std::to_string(max_header) + " bytes.");
+  }
+  if (ec == bhttp::error::body_limit) return Refusal{ApiError::payload_too_large(max_body)};
+  if (ec == beast::error::timeout) {
+    return refusal(408, "REQUEST_TIMEOUT", "The request did not arrive in time.");
+  }
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+      ec == asio::error::eof || ec == asio::error::connection_reset ||
+      ec == asio::error::operation_aborted || ec == asio::error::broken_pipe) {
+    return std::nullopt;
+  }
+  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
+    return refusal(400, "BAD_REQUEST", "Malformed HTTP request.");
+  }
+  return std::nullopt;
+}
+
+Request to_request(bhttp::request<bhttp::string_body>&& in, const std::string& remote) {
+  Request r;
+  r.method = parse_method(in.method_string());
+  r.target = std::string(in.target());
+  const auto q = r.target.find('?');
+  r.path = r.target.substr(0, q);
+  if (q != std::string::npos) r.query = r.target.substr(q + 1);
+  for (const auto& f : in) r.headers.add(std::string(f.name_string()), std::string(f.value()));
+  r.body = std::move(in.body());
+  r.remote_address = remote;
+  r.version = in.version();
+  return r;
+}
+
+bhttp::response<bhttp::string_body> to_beast(Response&& res, unsigned version, bool keep_alive,
+                                             bool head) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
+  for (auto& [name, value] : res.headers.fields()) out.insert(name, value);
+  out.body() = std::move(res.body);
+  out.keep_alive(keep_alive);
+  out.prepare_payload();
+  if (head) out.body().clear();  // Content-Length keeps the GET length
+  return out;
+}
+
+}  // namespace
+
+// Per-connection bookkeeping the drain logic needs. Touched only on the session's strand.
+struct SessionSlot {
+  asio::any_io_executor executor;
+  beast::tcp_stream* stream = nullptr;
+  bool idle = false;
+};
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+  asio::io_context& ioc;
+  ServerOptions opts;
+  const RouteTable& routes;
+  ServerHooks hooks;
+  tcp::acceptor acceptor;
+  asio::steady_timer grace_timer;
+  std::atomic<bool> is_draining{false};
+  std::atomic<std::size_t> open{0};
+  std::mutex mutex;  // guards slots and on_drained
+  std::list<std::shared_ptr<SessionSlot>> slots;
+  std::function<void()> on_drained;
+
+  Impl(asio::io_context& io, ServerOptions o, const RouteTable& r, ServerHooks h)
+      : ioc(io),
+        opts(std::move(o)),
+        routes(r),
+        hooks(std::move(h)),
+        acceptor(asio::make_strand(io)),
+        grace_timer(acceptor.get_executor()) {}
+
+  void report(const AccessRecord& rec) const {
+    if (hooks.on_exchange) hooks.on_exchange(rec);
+  }
+
+  asio::awaitable<void> accept_loop() {
+    auto self = shared_from_this();
+    for (;;) {
+      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
+      if (is_draining) co_return;
+      if (ec) {
+        if (ec == asio::error::operation_aborted) co_return;
+        // EMFILE and friends: back off briefly instead of spinning.
+        obs::log_warn("accept failed").str("error", ec.message());
+        asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
+        co_await pause.async_wait(use_tuple);
+        continue;
+      }
+      if (open.load() >= opts.max_connections) {
+        boost::system::error_code ignored;
+        socket.close(ignored);
+        continue;
+      }
+      auto slot = std::make_shared<SessionSlot>();
+      slot->executor = socket.get_executor();
+      {
+        std::lock_guard lock(mutex);
+        slots.push_back(slot);
+      }
+      ++open;
+      asio::co_spawn(slot->executor, run_session(std::move(socket), slot), asio::detached);
+    }
+  }
+
+  void session_ended(const std::shared_ptr<SessionSlot>& slot) {
+    std::function<void()> done;
+    {
+      std::lock_guard lock(mutex);
+      slots.remove(slot);
+      if (--open == 0 && is_draining && on_drained) done = std::exchange(on_drained, nullptr);
+    }
+    if (done) {
+      grace_timer.cancel();
+      done();
+    }
+  }
+
+  // Half-close and drain what the client still sends, so the kernel does not answer
+  // our last response with a RST that could destroy it before the client reads it.
+  static asio::awaitable<void> close_gracefully(beast::tcp_stream& stream) {
+    boost::system::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.expires_after(std::chrono::milliseconds(500));
+    std::array<char, 4096> sink{};
+    for (std::size_t total = 0; total < 256 * 1024;) {
+      auto [rec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+      if (rec) break;
+      total += n;
+    }
+    stream.socket().close(ec);
+  }
+
+  asio::awaitable<bool> write(beast::tcp_stream& stream, bhttp::response<bhttp::string_body>& res) {
+    stream.expires_after(opts.write_timeout);
+    auto [ec, n] = co_await bhttp::async_write(stream, res, use_tuple);
+    co_return !ec;
+  }
+
+  asio::awaitable<void> refuse(beast::tcp_stream& stream, const Refusal& r,
+                               const std::string& request_id, unsigned version) {
+    auto res = r.error.to_response(request_id);
+    res.headers.set("X-Request-Id", request_id);
+    const auto bytes = res.body.size();
+    auto out = to_beast(std::move(res), version, false, false);
+    co_await write(stream, out);
+    report({request_id, Method::other, "invalid", r.error.status, 0.0, bytes});
+    co_await close_gracefully(stream);
+  }
+
+  asio::awaitable<Response> dispatch(Request& req, std::string_view request_id,
+                                     std::string_view& route_label) {
+    auto match = routes.match(req.method, req.path);
+    if (match.kind == RouteMatch::Kind::not_found) {
+      route_label = "unmatched";
+      co_return ApiError::not_found("No route matches " + req.path + ".").to_response(request_id);
+    }
+    if (match.kind == RouteMatch::Kind::method_not_allowed || req.method == Method::other) {
+      route_label = match.route ? std::string_view(match.route->pattern) : "unmatched";
+      auto res = ApiError::method_not_allowed().to_response(request_id);
+      res.headers.set("Allow", match.allow);
+      co_return res;
+    }
+    route_label = match.route->pattern;
+    RequestContext ctx{req, *match.route, std::move(match.params), std::string(request_id),
+                       RequestLimits{opts.max_json_depth}};
+    try {
+      co_return co_await match.route->handler(ctx);
+    } catch (const std::exception& e) {
+      obs::log_error("handler threw")
+          .str("request_id", request_id)
+          .str("route", route_label)
+          .str("error", e.what());
+    }
+    co_return ApiError::internal().to_response(request_id);
+  }
+
+  asio::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<SessionSlot> slot) {
+    auto self = shared_from_this();
+    std::string remote;
+    {
+      boost::system::error_code ec;
+      auto ep = socket.remote_endpoint(ec);
+      if (!ec) remote = ep.address().to_string();
+    }
+    beast::tcp_stream stream(std::move(socket));
+    slot->stream = &stream;
+    beast::flat_buffer buffer;
+    try {
+      co_await serve_connection(stream, buffer, *slot, remote);
+    } catch (const std::exception& e) {
+      obs::log_error("connection failed").str("error", e.what());
+    }
+    slot->stream = nullptr;
+    boost::system::error_code ignored;
+    stream.socket().close(ignored);
+    session_ended(slot);
+  }
+
+  asio::awaitable<void> serve_connection(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                         SessionSlot& slot, const std::string& remote) {
+    for (;;) {
+      // Idle keep-alive wait: the idle timeout runs until the first byte of a request.
+      if (buffer.size() == 0) {
+        if (is_draining) co_return;
+        slot.idle = true;
+        stream.expires_after(opts.idle_timeout);
+        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+        slot.idle = false;
+        if (ec) co_return;
+        buffer.commit(n);
+      }
+
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(opts.max_header_bytes));
+      parser.body_limit(opts.max_body_bytes);
+      stream.expires_after(opts.header_timeout);
+      auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
+      if (hec) {
+        if (auto r = refusal_for(hec, opts.max_header_bytes, opts.max_body_bytes)) {
+          co_await refuse(stream, *r, generate_request_id(), 11);
+        }
+        co_return;
+      }
+
+      auto& head = parser.get();
+      const std::string request_id = choose_request_id(head["X-Request-Id"]);
+      if (auto r = check_framing(head)) {
+        co_await refuse(stream, *r, request_id, head.version());
+        co_return;
+      }
+      if (!parser.is_done()) {
+        if (iequals(head[bhttp::field::expect], "100-continue")) {
+          bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+          stream.expires_after(opts.write_timeout);
+          auto [cec, cn] = co_await bhttp::async_write(stream, cont, use_tuple);
+          if (cec) co_return;
+        }
+        stream.expires_after(opts.body_timeout);
+        auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+        if (bec) {
+          if (auto r = refusal_for(bec, opts.max_header_bytes, opts.max_body_bytes)) {
+            co_await refuse(stream, *r, request_id, head.version());
+          }
+          co_return;
+        }
+      }
+
+      const auto started = Clock::now();
+      const bool client_keep_alive = parser.keep_alive();
+      Request req = to_request(parser.release(), remote);
+      std::string_view route_label;
+      Response res = co_await dispatch(req, request_id, route_label);
+      res.headers.set("X-Request-Id", request_id);
+      const bool keep_alive = client_keep_alive && !is_draining;
+      const auto bytes = res.body.size();
+      const int status = res.status;
+      auto out = to_beast(std::move(res), req.version, keep_alive, req.method == Method::head);
+      const bool written = co_await write(stream, out);
+      report({request_id, req.method, route_label, status,
+              std::chrono::duration<double>(Clock::now() - started).count(), bytes});
+      if (!written) co_return;
+      if (!keep_alive) {
+        co_await close_gracefully(stream);
+        co_return;
+      }
+    }
+  }
+
+  void begin_drain(std::function<void()> done) {
+    bool finished_now = false;
+    {
+      std::lock_guard lock(mutex);
+      if (is_draining.exchange(true)) return;
+      on_drained = std::move(done);
+      finished_now = open == 0;
+      for (auto& slot : slots) {
+        asio::post(slot->executor, [slot] {
+          if (slot->idle && slot->stream != nullptr) slot->stream->cancel();
+        });
+      }
+    }
+    asio::post(acceptor.get_executor(), [self = shared_from_this()] {
+      boost::system::error_code ignored;
+      self->acceptor.close(ignored);
+    });
+    if (finished_now) {
+      std::function<void()> cb;
+      {
+        std::lock_guard lock(mutex);
+        cb = std::exchange(on_drained, nullptr);
+      }
+      if (cb) cb();
+      return;
+    }
+    grace_timer.expires_after(opts.shutdown_grace);
+    grace_timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (ec) return;
+      std::function<void()> cb;
+      {
+        std::lock_guard lock(self->mutex);
+        for (auto& slot : self->slots) {
+          asio::post(slot->executor, [slot] {
+            if (slot->stream != nullptr) slot->stream->socket().close();
+          });
+        }
+        cb = std::exchange(self->on_drained, nullptr);
+      }
+      if (cb) {
+        obs::log_warn("shutdown grace expired").num("connections_cut",
+                                                    static_cast<std::int64_t>(self->open.load()));
+        cb();
+      }
+    });
+  }
+};
+
+Server::Server(asio::io_context& ioc, ServerOptions options, const RouteTable& routes,
+               ServerHooks hooks)
+    : impl_(std::make_shared<Impl>(ioc, std::move(options), routes, std::move(hooks))) {}
+
+Server::~Server() = default;
+
+void Server::start() {
+  auto& a = impl_->acceptor;
+  const tcp::endpoint ep{asio::ip::make_address(impl_->opts.address), impl_->opts.port};
+  a.open(ep.protocol());
+  a.set_option(asio::socket_base::reuse_address(true));
+  a.bind(ep);
+  a.listen(asio::socket_base::max_listen_connections);
+  asio::co_spawn(a.get_executor(), impl_->accept_loop(), asio::detached);
+}
+
+std::uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void Server::drain(std::function<void()> on_drained) { impl_->begin_drain(std::move(on_drained)); }
+
+bool Server::draining() const noexcept { return impl_->is_draining; }
+
+std::size_t Server::open_connections() const noexcept { return impl_->open; }
+
+}  // namespace payd::http
