@@ -72,8 +72,17 @@ std::optional<Refusal> refusal_for(const boost::system::error_code& ec, std::siz
                    "The request head exceeds " + std::to_string(max_header) + " bytes.");
   }
   if (ec == bhttp::error::body_limit) return Refusal{ApiError::payload_too_large(max_body)};
-  if (ec == beast::error::timeout) {
-    return refusal(408, "REQUEST_TIMEOUT", "The request did not arrive in time.");
+  // beast::tcp_stream closes the socket when a timer expires, so a slow client simply
+  // loses its connection; there is nobody left to send a 408 to.
+  if (ec == beast::error::timeout) return std::nullopt;
+  if (ec == bhttp::error::bad_content_length) {
+    return refusal(400, "BAD_REQUEST", "Invalid, repeated or conflicting Content-Length.");
+  }
+  if (ec == bhttp::error::bad_transfer_encoding) {
+    return refusal(400, "BAD_REQUEST", "Invalid or conflicting Transfer-Encoding.");
+  }
+  if (ec == bhttp::error::bad_chunk || ec == bhttp::error::bad_chunk_extension) {
+    return refusal(400, "BAD_REQUEST", "Malformed chunked body.");
   }
   if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
       ec == asio::error::eof || ec == asio::error::connection_reset ||
