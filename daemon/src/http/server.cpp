@@ -20,6 +20,7 @@
 #include <mutex>
 
 #include "http/api_error.hpp"
+#include "http/head_scanner.hpp"
 #include "http/request_id.hpp"
 #include "observability/log.hpp"
 
@@ -46,6 +47,9 @@ Refusal refusal(int status, std::string code, std::string message) {
 
 // Framing rules that close request-smuggling gaps between payd and any proxy in front.
 std::optional<Refusal> check_framing(const bhttp::request<bhttp::string_body>& req) {
+  if (req.version() >= 11 && req.count(bhttp::field::host) != 1) {
+    return refusal(400, "BAD_REQUEST", "HTTP/1.1 requests need exactly one Host header.");
+  }
   const auto cl = req.count(bhttp::field::content_length);
   const auto te = req.count(bhttp::field::transfer_encoding);
   if (cl > 1) return refusal(400, "BAD_REQUEST", "Repeated Content-Length header.");
@@ -217,14 +221,16 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     co_return !ec;
   }
 
-  asio::awaitable<void> refuse(beast::tcp_stream& stream, const Refusal& r,
-                               const std::string& request_id, unsigned version) {
+  // Parameters by value: GCC 12 mishandles temporaries bound to references of a
+  // coroutine (double destruction), so callers pass named values only.
+  asio::awaitable<void> refuse(beast::tcp_stream& stream, Refusal r, std::string request_id,
+                               unsigned version, Method method) {
     auto res = r.error.to_response(request_id);
     res.headers.set("X-Request-Id", request_id);
     const auto bytes = res.body.size();
     auto out = to_beast(std::move(res), version, false, false);
     co_await write(stream, out);
-    report({request_id, Method::other, "invalid", r.error.status, 0.0, bytes});
+    report({request_id, method, "invalid", r.error.status, 0.0, bytes});
     co_await close_gracefully(stream);
   }
 
@@ -277,6 +283,39 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     session_ended(slot);
   }
 
+  struct HeadRead {
+    std::size_t size = 0;  // 0 with no refusal: the peer went away or timed out
+    std::optional<Refusal> refusal;
+  };
+
+  // Reads until the buffer holds a complete head. Beast's own header_limit counts each
+  // chunk it is fed, not the head, so the limit is enforced here on the bytes themselves.
+  asio::awaitable<HeadRead> read_head(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
+    for (;;) {
+      const auto data = buffer.data();
+      const std::string_view received(static_cast<const char*>(data.data()), data.size());
+      const auto scan =
+          scan_request_head(received.substr(0, std::min(received.size(), opts.max_header_bytes)));
+      HeadRead out;
+      if (scan.kind == HeadScan::Kind::complete) {
+        out.size = scan.size;
+        co_return out;
+      }
+      if (scan.kind == HeadScan::Kind::malformed) {
+        out.refusal = refusal(400, "BAD_REQUEST", std::string(scan.reason));
+        co_return out;
+      }
+      if (received.size() >= opts.max_header_bytes) {
+        out.refusal = refusal_for(bhttp::error::header_limit, opts.max_header_bytes,
+                                  opts.max_body_bytes);
+        co_return out;
+      }
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+      if (ec) co_return out;
+      buffer.commit(n);
+    }
+  }
+
   asio::awaitable<void> serve_connection(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                          SessionSlot& slot, const std::string& remote) {
     for (;;) {
@@ -291,26 +330,43 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         buffer.commit(n);
       }
 
-      bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(opts.max_header_bytes));
-      parser.body_limit(opts.max_body_bytes);
+      // The whole head must arrive within header_timeout and fit max_header_bytes.
       stream.expires_after(opts.header_timeout);
-      auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
+      const auto head = co_await read_head(stream, buffer);
+      if (head.refusal) {
+        std::string rid = generate_request_id();
+        co_await refuse(stream, *head.refusal, std::move(rid), 11, Method::other);
+        co_return;
+      }
+      if (head.size == 0) co_return;
+
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(head.size));
+      parser.body_limit(opts.max_body_bytes);
+      boost::system::error_code hec;
+      parser.put(asio::buffer(buffer.data().data(), head.size), hec);
+      if (!hec) buffer.consume(head.size);
       if (hec) {
-        if (auto r = refusal_for(hec, opts.max_header_bytes, opts.max_body_bytes)) {
-          co_await refuse(stream, *r, generate_request_id(), 11);
-        }
+        // A Content-Length above the body limit is reported here, with the head parsed.
+        const auto& partial = parser.get();
+        // The fields parsed so far are usable even though Beast has not marked the head done.
+        const std::string rid = choose_request_id(partial["X-Request-Id"]);
+        auto r = refusal_for(hec, opts.max_header_bytes, opts.max_body_bytes);
+        Refusal answer = r ? *r : refusal(400, "BAD_REQUEST", "Malformed HTTP request.");
+        const Method method = parse_method(partial.method_string());
+        co_await refuse(stream, std::move(answer), rid, 11, method);
         co_return;
       }
 
-      auto& head = parser.get();
-      const std::string request_id = choose_request_id(head["X-Request-Id"]);
-      if (auto r = check_framing(head)) {
-        co_await refuse(stream, *r, request_id, head.version());
+      auto& fields = parser.get();
+      const std::string request_id = choose_request_id(fields["X-Request-Id"]);
+      const Method method = parse_method(fields.method_string());
+      if (auto r = check_framing(fields)) {
+        co_await refuse(stream, *r, request_id, fields.version(), method);
         co_return;
       }
       if (!parser.is_done()) {
-        if (iequals(head[bhttp::field::expect], "100-continue")) {
+        if (iequals(fields[bhttp::field::expect], "100-continue")) {
           bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
           stream.expires_after(opts.write_timeout);
           auto [cec, cn] = co_await bhttp::async_write(stream, cont, use_tuple);
@@ -320,7 +376,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
         if (bec) {
           if (auto r = refusal_for(bec, opts.max_header_bytes, opts.max_body_bytes)) {
-            co_await refuse(stream, *r, request_id, head.version());
+            co_await refuse(stream, *r, request_id, fields.version(), method);
           }
           co_return;
         }
