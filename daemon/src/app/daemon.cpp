@@ -221,6 +221,7 @@ class Daemon {
 
 int run_daemon(config::Config config, std::string config_path) {
   obs::init_logging(to_obs(config.log.level));
+  obs::set_log_text_format(config.log.format == config::LogFormat::text);
   Daemon daemon(std::move(config), std::move(config_path));
   return daemon.run();
 }

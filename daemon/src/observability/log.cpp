@@ -108,9 +108,22 @@ void append_timestamp(std::string& out) {
 
 }  // namespace
 
+std::atomic<bool> g_text_format{false};
+
 LogLine::LogLine(Level level, std::string_view msg) : enabled_(log_enabled(level)), level_(level) {
   if (!enabled_) return;
   buf_.reserve(256);
+  if (g_text_format.load(std::memory_order_relaxed)) {
+    // Text: "<time> <level> <msg> {fields}" for people reading a terminal.
+    append_timestamp(buf_);
+    buf_ += ' ';
+    buf_ += level_name(level);
+    buf_ += ' ';
+    append_json_escaped(buf_, msg);
+    buf_ += " {";
+    fields_start_ = buf_.size();
+    return;
+  }
   buf_ += "{\"time\":\"";
   append_timestamp(buf_);
   buf_ += "\",\"level\":\"";
@@ -122,7 +135,16 @@ LogLine::LogLine(Level level, std::string_view msg) : enabled_(log_enabled(level
 
 LogLine::~LogLine() {
   if (!enabled_) return;
-  buf_ += '}';
+  if (fields_start_ != 0) {
+    if (buf_.size() == fields_start_) {
+      buf_.resize(fields_start_ - 2);  // no fields: drop " {"
+    } else {
+      buf_.erase(fields_start_, 1);  // the leading comma of the first field
+      buf_ += '}';
+    }
+  } else {
+    buf_ += '}';
+  }
   state().logger->log(to_spdlog(level_), std::string_view(buf_));
 }
 
@@ -177,6 +199,8 @@ LogLine& LogLine::strings(std::string_view k, const std::vector<std::string>& va
   buf_ += ']';
   return *this;
 }
+
+void set_log_text_format(bool text) { g_text_format = text; }
 
 void init_logging(Level level) {
   auto& s = state();

@@ -33,6 +33,7 @@ class LogLine {
   void key(std::string_view k);
   bool enabled_;
   Level level_;
+  std::size_t fields_start_ = 0;  // text format: where the field list begins
   std::string buf_;
 };
 
@@ -46,6 +47,8 @@ inline LogLine log_critical(std::string_view msg) { return {Level::critical, msg
 // Sets up the stdout sink. Safe to call once at start-up.
 void init_logging(Level level);
 void set_log_level(Level level);
+// JSON lines (the default, for journald and log shippers) or text lines for terminals.
+void set_log_text_format(bool text);
 [[nodiscard]] bool log_enabled(Level level);
 // Replaces the set of values that must never appear in output.
 void set_log_secrets(std::vector<std::string> secrets);

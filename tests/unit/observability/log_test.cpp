@@ -83,3 +83,21 @@ TEST(Log, ScrubsConfiguredSecretsEverywhereInTheLine) {
 
 }  // namespace
 }  // namespace payd::obs
+
+namespace payd::obs {
+namespace {
+
+TEST(Log, TextFormatIsOneReadableLine) {
+  init_logging(Level::info);
+  set_log_text_format(true);
+  StdoutCapture cap;
+  log_info("listening").num("port", std::int64_t{8080});
+  log_info("bare");
+  auto out = cap.finish();
+  set_log_text_format(false);
+  EXPECT_NE(out.find(" info listening {\"port\":8080}\n"), std::string::npos) << out;
+  EXPECT_NE(out.find(" info bare\n"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace payd::obs
