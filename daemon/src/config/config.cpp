@@ -8,6 +8,7 @@ std::vector<std::string> Config::secret_values() const {
   std::vector<std::string> values;
   // Add each new secret field here so the logger scrubs it too.
   if (database.url && !database.url->empty()) values.push_back(database.url->reveal());
+  values.insert(values.end(), connector_secrets.begin(), connector_secrets.end());
   return values;
 }
 
@@ -29,6 +30,10 @@ std::string_view to_string(LogLevel level) {
       return "off";
   }
   return "unknown";
+}
+
+std::string_view to_string(ConnectorMode mode) {
+  return mode == ConnectorMode::live ? "live" : "test";
 }
 
 std::string_view to_string(LogFormat format) {

@@ -10,6 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/object.hpp>
+#include <map>
+
 #include "config/secret.hpp"
 
 namespace payd::config {
@@ -54,6 +57,42 @@ struct DatabaseConfig {
   Millis connect_timeout{5'000};
 };
 
+struct PluginsConfig {
+  std::string dir = "/usr/lib/payd/plugins";  // every *.so here is loaded at start-up
+};
+
+enum class ConnectorMode { test, live };
+
+// How the core's executor talks to this connector's provider.
+struct ConnectorHttpConfig {
+  Millis connect_timeout{5'000};
+  Millis total_timeout{30'000};  // one exchange, request sent to response read
+  std::size_t max_response_bytes = 1024 * 1024;
+  std::string ca_file;           // PEM bundle; empty = the system trust store
+  // Lets a connector speak plain http to 127.0.0.0/8 or ::1 (simulators in tests).
+  // Named so that nobody turns it on by accident; never for production.
+  bool allow_insecure_loopback_http = false;
+};
+
+struct BreakerConfig {
+  unsigned failure_threshold = 5;  // consecutive transport/unknown failures that open it
+  Millis cool_down{30'000};        // open -> half-open probe
+};
+
+struct ConnectorConfig {
+  std::string id;      // [a-z0-9_-]{1,64}: used in URLs and metric labels
+  std::string plugin;  // the plugin's declared name
+  ConnectorMode mode = ConnectorMode::test;
+  std::string tenant;  // empty: any tenant may route to it
+  bool required = false;
+  ConnectorHttpConfig http;
+  BreakerConfig breaker;
+  boost::json::object settings;                            // the plugin's own `config:`
+  std::map<std::string, int, std::less<>> settings_lines;  // "connectors[0].config.x" -> line
+  std::string path;                                        // "connectors[0]"
+  int line = 0;
+};
+
 struct Config {
   std::string source_path;                // file this was loaded from
   ListenConfig listen;
@@ -61,6 +100,9 @@ struct Config {
   LogConfig log;
   MetricsConfig metrics;
   DatabaseConfig database;
+  PluginsConfig plugins;
+  std::vector<ConnectorConfig> connectors;
+  std::vector<std::string> connector_secrets;  // resolved secret values inside connector configs
 
   // Every resolved secret value, so the logger can scrub them.
   [[nodiscard]] std::vector<std::string> secret_values() const;
@@ -68,5 +110,6 @@ struct Config {
 
 std::string_view to_string(LogLevel level);
 std::string_view to_string(LogFormat format);
+std::string_view to_string(ConnectorMode mode);
 
 }  // namespace payd::config

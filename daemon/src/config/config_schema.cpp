@@ -4,6 +4,9 @@
 
 #include "config/secret_resolver.hpp"
 #include "config/value_parsers.hpp"
+#include "config/yaml_to_json.hpp"
+
+#include <set>
 
 namespace payd::config {
 namespace {
@@ -61,6 +64,64 @@ void read_database(MappingReader& m, DatabaseConfig& out, const SecretSources& s
   m.duration("connect_timeout", out.connect_timeout, kMinTimeout, kMaxTimeout);
 }
 
+constexpr std::array kConnectorModes{ConnectorMode::test, ConnectorMode::live};
+
+bool is_identifier(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  }
+  return true;
+}
+
+bool is_absolute_path(std::string_view p) { return p.empty() || p.starts_with('/'); }
+
+void read_plugins(MappingReader& m, PluginsConfig& out) {
+  m.string("dir", out.dir, is_absolute_path, "expected an absolute directory path");
+}
+
+void read_connector(MappingReader& m, std::size_t index, Config& cfg,
+                    const SecretSources& sources) {
+  ConnectorConfig c;
+  c.path = m.path();
+  c.line = m.node().Mark().line + 1;
+  constexpr std::string_view kIdRule = "expected 1-64 characters of a-z, 0-9, _ and -";
+  if (!m.field("id")) m.error(m.node(), "id", "missing (every connector needs an id)");
+  m.string("id", c.id, is_identifier, kIdRule);
+  if (!m.field("plugin")) m.error(m.node(), "plugin", "missing (the plugin to load)");
+  m.string("plugin", c.plugin, is_identifier, kIdRule);
+  m.enumeration<ConnectorMode>("mode", c.mode, kConnectorModes);
+  if (!m.field("mode")) m.error(m.node(), "mode", "missing: test or live must be explicit");
+  m.string("tenant", c.tenant);
+  m.boolean("required", c.required);
+  m.section("http", [&](MappingReader& h) {
+    h.duration("connect_timeout", c.http.connect_timeout, kMinTimeout, minutes{5});
+    h.duration("total_timeout", c.http.total_timeout, kMinTimeout, minutes{10});
+    h.size("max_response_bytes", c.http.max_response_bytes, kKiB, 64 * kMiB);
+    h.string("ca_file", c.http.ca_file, is_absolute_path, "expected an absolute file path");
+    h.boolean("allow_insecure_loopback_http", c.http.allow_insecure_loopback_http);
+  });
+  m.section("breaker", [&](MappingReader& b) {
+    b.integer("failure_threshold", c.breaker.failure_threshold, 1U, 1000U);
+    b.duration("cool_down", c.breaker.cool_down, kMinTimeout, hours{1});
+  });
+  if (auto settings = m.field("config")) {
+    auto converted = yaml_to_json(*settings, m.path_of("config"), m.errors(), sources);
+    c.settings = std::move(converted.json);
+    c.settings_lines = std::move(converted.lines);
+    cfg.connector_secrets.insert(cfg.connector_secrets.end(), converted.secrets.begin(),
+                                 converted.secrets.end());
+  }
+  for (const auto& other : cfg.connectors) {
+    if (!c.id.empty() && other.id == c.id) {
+      m.error(*m.field("id"), "id", "duplicate connector id \"" + c.id + "\" (first at " +
+                                        other.path + ")");
+    }
+  }
+  (void)index;
+  cfg.connectors.push_back(std::move(c));
+}
+
 }  // namespace
 
 void read_config(MappingReader& root, Config& out, const SecretSources& sources) {
@@ -69,6 +130,10 @@ void read_config(MappingReader& root, Config& out, const SecretSources& sources)
   root.section("log", [&](MappingReader& m) { read_log(m, out.log); });
   root.section("metrics", [&](MappingReader& m) { read_metrics(m, out.metrics); });
   root.section("database", [&](MappingReader& m) { read_database(m, out.database, sources); });
+  root.section("plugins", [&](MappingReader& m) { read_plugins(m, out.plugins); });
+  root.sequence("connectors", [&](MappingReader& m, std::size_t i) {
+    read_connector(m, i, out, sources);
+  });
 }
 
 }  // namespace payd::config

@@ -95,6 +95,27 @@ void MappingReader::section(std::string_view key, const std::function<void(Mappi
   child.reject_unknown_keys();
 }
 
+void MappingReader::sequence(std::string_view key,
+                             const std::function<void(MappingReader&, std::size_t)>& read) {
+  const auto node = field(key);
+  if (!node || node->IsNull()) return;
+  if (!node->IsSequence()) {
+    error(*node, key, "expected a list");
+    return;
+  }
+  for (std::size_t i = 0; i < node->size(); ++i) {
+    MappingReader child((*node)[i], path_of(key) + "[" + std::to_string(i) + "]", errors_);
+    if (!child.is_mapping_) {
+      if (!(*node)[i].IsDefined() || (*node)[i].IsNull()) {
+        errors_.add((*node)[i].Mark(), child.path_, "expected a mapping");
+      }
+      continue;
+    }
+    read(child, i);
+    child.reject_unknown_keys();
+  }
+}
+
 std::optional<std::string> MappingReader::scalar(std::string_view key, std::string_view expectation,
                                                  YAML::Node& node) {
   const auto value = field(key);

@@ -50,6 +50,14 @@ class MappingReader {
   // Reads the nested mapping under `key` with `read`, then rejects its unknown keys.
   // Absent or null sections are skipped.
   void section(std::string_view key, const std::function<void(MappingReader&)>& read);
+  // Reads each mapping of the sequence under `key` as `key[i]`, then rejects its unknown
+  // keys. Absent or null sequences are skipped; anything else is "expected a list".
+  void sequence(std::string_view key,
+                const std::function<void(MappingReader&, std::size_t index)>& read);
+  // The mapping node itself, for errors about the whole entry.
+  [[nodiscard]] const YAML::Node& node() const noexcept { return node_; }
+  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+  [[nodiscard]] ErrorList& errors() noexcept { return errors_; }
 
   template <std::integral T>
   void integer(std::string_view key, T& out, T min, T max) {

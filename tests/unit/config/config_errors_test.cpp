@@ -32,8 +32,8 @@ const std::vector<BadDocument>& bad_documents() {
        "lisen:\n  port: 8080\n",
        {R"(payd.yaml:1: lisen: unknown key (did you mean "listen"?))"}},
       {"unknown_top_level_key_without_suggestion",
-       "plugins: {}\n",
-       {"payd.yaml:1: plugins: unknown key"}},
+       "gateways: {}\n",
+       {"payd.yaml:1: gateways: unknown key"}},
       {"unknown_listen_key_transposed",
        "listen:\n  prot: 80\n",
        {R"(payd.yaml:2: listen.prot: unknown key (did you mean "port"?))"}},
@@ -239,6 +239,32 @@ const std::vector<BadDocument>& bad_documents() {
         "payd.yaml:7: listen.bogus: unknown key",
         "payd.yaml:8: listen.address: expected an IP address such as 127.0.0.1 or ::1",
         "payd.yaml:9: extra: unknown key"}},
+      // Connectors: the plugin platform's list (issue 3).
+      {"connectors_not_a_list",
+       "connectors: {id: a}\n",
+       {"payd.yaml:1: connectors: expected a list"}},
+      {"connector_missing_id_plugin_mode",
+       "connectors:\n  - required: true\n",
+       {"payd.yaml:2: connectors[0].id: missing (every connector needs an id)",
+        "payd.yaml:2: connectors[0].plugin: missing (the plugin to load)",
+        "payd.yaml:2: connectors[0].mode: missing: test or live must be explicit"}},
+      {"connector_bad_id_and_mode",
+       "connectors:\n  - id: Bad Id\n    plugin: sandbox\n    mode: prod\n",
+       {"payd.yaml:2: connectors[0].id: expected 1-64 characters of a-z, 0-9, _ and -",
+        "payd.yaml:4: connectors[0].mode: expected one of test, live"}},
+      {"connector_duplicate_id",
+       "connectors:\n  - {id: a, plugin: sandbox, mode: test}\n"
+       "  - {id: a, plugin: sandbox, mode: test}\n",
+       {R"(payd.yaml:3: connectors[1].id: duplicate connector id "a" (first at connectors[0]))"}},
+      {"connector_unknown_key_and_bad_http",
+       "connectors:\n  - id: a\n    plugin: sandbox\n    mode: test\n    htpp: {}\n"
+       "    breaker: {failure_threshold: 0}\n",
+       {R"(payd.yaml:5: connectors[0].htpp: unknown key (did you mean "http"?))",
+        "payd.yaml:6: connectors[0].breaker.failure_threshold: expected an integer 1-1000"}},
+      {"connector_config_secret_missing",
+       "connectors:\n  - id: a\n    plugin: sandbox\n    mode: test\n    config:\n"
+       "      api_key: ${PAYD_MISSING_KEY}\n",
+       {"payd.yaml:6: connectors[0].config.api_key: environment variable PAYD_MISSING_KEY is not set"}},
   };
   return rows;
 }

@@ -218,3 +218,58 @@ TEST(ConfigErrorToString, OmitsEmptyParts) {
 
 }  // namespace
 }  // namespace payd::config
+
+namespace payd::config {
+namespace {
+
+TEST(ConnectorsConfig, ReadsEntriesSettingsAndSecrets) {
+  testing::fake_env().clear();
+  testing::fake_env()["SANDBOX_SECRET"] = "whsec_canary_value_1";
+  const std::string yaml =
+      "plugins: {dir: /opt/payd/plugins}\n"
+      "connectors:\n"
+      "  - id: sandbox-test\n"
+      "    plugin: sandbox\n"
+      "    mode: test\n"
+      "    required: true\n"
+      "    http: {connect_timeout: 2s, allow_insecure_loopback_http: true}\n"
+      "    breaker: {failure_threshold: 3, cool_down: 10s}\n"
+      "    config:\n"
+      "      latency_ms: 25\n"
+      "      webhook_secret: ${SANDBOX_SECRET}\n"
+      "      ratio: 0.25\n"
+      "      quoted: \"42\"\n"
+      "      flags: [true, x]\n"
+      "      nested: {enabled: false}\n";
+  auto r = load_config_string(yaml, "payd.yaml", testing::fake_sources());
+  ASSERT_TRUE(r.ok()) << testing::messages(r.error())[0];
+  EXPECT_EQ(r->plugins.dir, "/opt/payd/plugins");
+  ASSERT_EQ(r->connectors.size(), 1U);
+  const auto& c = r->connectors[0];
+  EXPECT_EQ(c.id, "sandbox-test");
+  EXPECT_EQ(c.plugin, "sandbox");
+  EXPECT_EQ(c.mode, ConnectorMode::test);
+  EXPECT_TRUE(c.required);
+  EXPECT_EQ(c.http.connect_timeout, Millis{2000});
+  EXPECT_TRUE(c.http.allow_insecure_loopback_http);
+  EXPECT_EQ(c.breaker.failure_threshold, 3U);
+  EXPECT_EQ(c.settings.at("latency_ms").as_int64(), 25);
+  EXPECT_EQ(c.settings.at("webhook_secret").as_string(), "whsec_canary_value_1");
+  EXPECT_EQ(c.settings.at("ratio").as_string(), "0.25");  // decimals never become doubles
+  EXPECT_EQ(c.settings.at("quoted").as_string(), "42");
+  EXPECT_TRUE(c.settings.at("flags").as_array()[0].as_bool());
+  EXPECT_FALSE(c.settings.at("nested").as_object().at("enabled").as_bool());
+  EXPECT_EQ(c.settings_lines.at("connectors[0].config.webhook_secret"), 11);
+  const auto secrets = r->secret_values();
+  EXPECT_NE(std::find(secrets.begin(), secrets.end(), "whsec_canary_value_1"), secrets.end());
+}
+
+TEST(ConnectorsConfig, DefaultsWhenAbsent) {
+  auto r = load_config_string("", "payd.yaml", testing::fake_sources());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->plugins.dir, "/usr/lib/payd/plugins");
+  EXPECT_TRUE(r->connectors.empty());
+}
+
+}  // namespace
+}  // namespace payd::config
