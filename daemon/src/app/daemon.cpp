@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <csignal>
+#include <filesystem>
 #include <thread>
 #include <vector>
 
@@ -78,19 +79,24 @@ class Daemon {
   Daemon(config::Config config, std::string path)
       : config_(std::move(config)),
         path_(std::move(path)),
-        ioc_(static_cast<int>(thread_count(config_))),
-        signals_(ioc_, SIGINT, SIGTERM, SIGHUP),
+        contexts_(make_contexts(thread_count(config_))),
+        signals_(*contexts_.front(), SIGINT, SIGTERM, SIGHUP),
         secrets_(config_.secret_values()) {
     obs::set_log_secrets(secrets_);
     access_log_ = config_.log.access_log;
     api::add_ops_routes(routes_, metrics_, readiness_,
                         config_.metrics.enabled ? config_.metrics.path : std::string());
     server_ = std::make_unique<http::Server>(
-        ioc_, server_options(config_), routes_,
+        context_pointers(), server_options(config_), routes_,
         http::ServerHooks{[this](const http::AccessRecord& r) { record(r); }});
   }
 
   int run() {
+    if (!startup_errors_.empty()) {
+      for (const auto& e : startup_errors_) obs::log_critical("required connector failed").str("error", e);
+      obs::flush_logs();
+      return 1;
+    }
     try {
       server_->start();
     } catch (const std::exception& e) {
@@ -110,14 +116,16 @@ class Daemon {
     notifier_.ready("serving on " + config_.listen.address + ":" + std::to_string(server_->port()));
     obs::flush_logs();
 
-    asio::co_spawn(ioc_, handle_signals(), asio::detached);
+    asio::co_spawn(*contexts_.front(), handle_signals(), asio::detached);
     if (notifier_.watchdog_interval().count() > 0) {
-      asio::co_spawn(ioc_, feed_watchdog(), asio::detached);
+      asio::co_spawn(*contexts_.front(), feed_watchdog(), asio::detached);
     }
 
     std::vector<std::jthread> pool;
-    for (unsigned i = 1; i < threads; ++i) pool.emplace_back([this] { ioc_.run(); });
-    ioc_.run();
+    for (std::size_t i = 1; i < contexts_.size(); ++i) {
+      pool.emplace_back([ctx = contexts_[i].get()] { ctx->run(); });
+    }
+    contexts_.front()->run();
     pool.clear();  // joins
     obs::log_info("stopped");
     obs::flush_logs();
@@ -125,6 +133,24 @@ class Daemon {
   }
 
  private:
+  // One single-threaded io_context per thread (concurrency hint 1: no locking inside
+  // Asio, no strands in sessions). See docs/architecture-notes.md.
+  static std::vector<std::unique_ptr<asio::io_context>> make_contexts(unsigned n) {
+    std::vector<std::unique_ptr<asio::io_context>> out;
+    for (unsigned i = 0; i < n; ++i) out.push_back(std::make_unique<asio::io_context>(1));
+    return out;
+  }
+
+  std::vector<asio::io_context*> context_pointers() const {
+    std::vector<asio::io_context*> out;
+    for (const auto& c : contexts_) out.push_back(c.get());
+    return out;
+  }
+
+  void stop_all() {
+    for (auto& c : contexts_) c->stop();
+  }
+
   void record(const http::AccessRecord& r) {
     metrics_.observe_http(r.route, http::to_string(r.method), r.status, r.seconds);
     if (access_log_.load(std::memory_order_relaxed)) {
@@ -148,7 +174,7 @@ class Daemon {
       }
       if (stopping_) {
         obs::log_warn("second stop signal: exiting without waiting for requests");
-        ioc_.stop();
+        stop_all();
         co_return;
       }
       stopping_ = true;
@@ -160,7 +186,7 @@ class Daemon {
       server_->drain([this] {
         watchdog_timer_.cancel();
         signals_.cancel();
-        ioc_.stop();
+        stop_all();
       });
     }
   }
@@ -204,15 +230,16 @@ class Daemon {
 
   config::Config config_;
   std::string path_;
-  asio::io_context ioc_;
+  std::vector<std::unique_ptr<asio::io_context>> contexts_;
   asio::signal_set signals_;
-  asio::steady_timer watchdog_timer_{ioc_};
+  asio::steady_timer watchdog_timer_{*contexts_.front()};
   std::vector<std::string> secrets_;
   std::atomic<bool> access_log_{true};
   bool stopping_ = false;
   obs::Metrics metrics_;
   obs::Readiness readiness_;
   http::RouteTable routes_;
+  std::vector<std::string> startup_errors_;
   SystemdNotifier notifier_;
   std::unique_ptr<http::Server> server_;
 };

@@ -7,8 +7,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -16,11 +16,15 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <vector>
+#include <sys/socket.h>
+
 #include <list>
 #include <mutex>
 
 #include "http/api_error.hpp"
 #include "http/head_scanner.hpp"
+#include "http/response_writer.hpp"
 #include "http/request_id.hpp"
 #include "observability/log.hpp"
 
@@ -113,20 +117,10 @@ Request to_request(bhttp::request<bhttp::string_body>&& in, const std::string& r
   return r;
 }
 
-bhttp::response<bhttp::string_body> to_beast(Response&& res, unsigned version, bool keep_alive,
-                                             bool head) {
-  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
-  for (auto& [name, value] : res.headers.fields()) out.insert(name, value);
-  out.body() = std::move(res.body);
-  out.keep_alive(keep_alive);
-  out.prepare_payload();
-  if (head) out.body().clear();  // Content-Length keeps the GET length
-  return out;
-}
-
 }  // namespace
 
-// Per-connection bookkeeping the drain logic needs. Touched only on the session's strand.
+// Per-connection bookkeeping the drain logic needs. Touched only on the session's own
+// io_context thread (one thread per io_context, so no strand is needed).
 struct SessionSlot {
   asio::any_io_executor executor;
   beast::tcp_stream* stream = nullptr;
@@ -134,11 +128,13 @@ struct SessionSlot {
 };
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
-  asio::io_context& ioc;
+  std::vector<asio::io_context*> contexts;
   ServerOptions opts;
   const RouteTable& routes;
   ServerHooks hooks;
-  tcp::acceptor acceptor;
+  // One acceptor per io_context on the same port (SO_REUSEPORT): the kernel spreads
+  // connections, and each connection lives on one single-threaded context.
+  std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   asio::steady_timer grace_timer;
   std::atomic<bool> is_draining{false};
   std::atomic<std::size_t> open{0};
@@ -146,22 +142,23 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::list<std::shared_ptr<SessionSlot>> slots;
   std::function<void()> on_drained;
 
-  Impl(asio::io_context& io, ServerOptions o, const RouteTable& r, ServerHooks h)
-      : ioc(io),
+  Impl(std::vector<asio::io_context*> ctxs, ServerOptions o, const RouteTable& r, ServerHooks h)
+      : contexts(std::move(ctxs)),
         opts(std::move(o)),
         routes(r),
         hooks(std::move(h)),
-        acceptor(asio::make_strand(io)),
-        grace_timer(acceptor.get_executor()) {}
+        grace_timer(*contexts.front()) {
+    for (auto* c : contexts) acceptors.push_back(std::make_unique<tcp::acceptor>(*c));
+  }
 
   void report(const AccessRecord& rec) const {
     if (hooks.on_exchange) hooks.on_exchange(rec);
   }
 
-  asio::awaitable<void> accept_loop() {
+  asio::awaitable<void> accept_loop(tcp::acceptor& acceptor) {
     auto self = shared_from_this();
     for (;;) {
-      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
+      auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
       if (is_draining) co_return;
       if (ec) {
         if (ec == asio::error::operation_aborted) co_return;
@@ -195,7 +192,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       if (--open == 0 && is_draining && on_drained) done = std::exchange(on_drained, nullptr);
     }
     if (done) {
-      grace_timer.cancel();
+      // The timer belongs to the first context; cancel it there, not from this thread.
+      asio::post(*contexts.front(), [self = shared_from_this()] { self->grace_timer.cancel(); });
       done();
     }
   }
@@ -215,9 +213,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     stream.socket().close(ec);
   }
 
-  asio::awaitable<bool> write(beast::tcp_stream& stream, bhttp::response<bhttp::string_body>& res) {
+  asio::awaitable<bool> write(beast::tcp_stream& stream, const std::string& wire) {
     stream.expires_after(opts.write_timeout);
-    auto [ec, n] = co_await bhttp::async_write(stream, res, use_tuple);
+    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(wire), use_tuple);
     co_return !ec;
   }
 
@@ -228,8 +226,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     auto res = r.error.to_response(request_id);
     res.headers.set("X-Request-Id", request_id);
     const auto bytes = res.body.size();
-    auto out = to_beast(std::move(res), version, false, false);
-    co_await write(stream, out);
+    std::string wire;
+    serialize_response(res, version, false, false, wire);
+    co_await write(stream, wire);
     report({request_id, method, "invalid", r.error.status, 0.0, bytes});
     co_await close_gracefully(stream);
   }
@@ -318,6 +317,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   asio::awaitable<void> serve_connection(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                          SessionSlot& slot, const std::string& remote) {
+    std::string wire;  // reused for every response on this connection
     for (;;) {
       // Idle keep-alive wait: the idle timeout runs until the first byte of a request.
       if (buffer.size() == 0) {
@@ -391,8 +391,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       const bool keep_alive = client_keep_alive && !is_draining;
       const auto bytes = res.body.size();
       const int status = res.status;
-      auto out = to_beast(std::move(res), req.version, keep_alive, req.method == Method::head);
-      const bool written = co_await write(stream, out);
+      serialize_response(res, req.version, keep_alive, req.method == Method::head, wire);
+      const bool written = co_await write(stream, wire);
       report({request_id, req.method, route_label, status,
               std::chrono::duration<double>(Clock::now() - started).count(), bytes});
       if (!written) co_return;
@@ -416,10 +416,12 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         });
       }
     }
-    asio::post(acceptor.get_executor(), [self = shared_from_this()] {
-      boost::system::error_code ignored;
-      self->acceptor.close(ignored);
-    });
+    for (auto& a : acceptors) {
+      asio::post(a->get_executor(), [acceptor = a.get(), self = shared_from_this()] {
+        boost::system::error_code ignored;
+        acceptor->close(ignored);
+      });
+    }
     if (finished_now) {
       std::function<void()> cb;
       {
@@ -451,23 +453,33 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   }
 };
 
-Server::Server(asio::io_context& ioc, ServerOptions options, const RouteTable& routes,
-               ServerHooks hooks)
-    : impl_(std::make_shared<Impl>(ioc, std::move(options), routes, std::move(hooks))) {}
+Server::Server(std::vector<asio::io_context*> contexts, ServerOptions options,
+               const RouteTable& routes, ServerHooks hooks)
+    : impl_(std::make_shared<Impl>(std::move(contexts), std::move(options), routes,
+                                   std::move(hooks))) {}
 
 Server::~Server() = default;
 
 void Server::start() {
-  auto& a = impl_->acceptor;
-  const tcp::endpoint ep{asio::ip::make_address(impl_->opts.address), impl_->opts.port};
-  a.open(ep.protocol());
-  a.set_option(asio::socket_base::reuse_address(true));
-  a.bind(ep);
-  a.listen(asio::socket_base::max_listen_connections);
-  asio::co_spawn(a.get_executor(), impl_->accept_loop(), asio::detached);
+  auto ep = tcp::endpoint{asio::ip::make_address(impl_->opts.address), impl_->opts.port};
+  for (auto& a : impl_->acceptors) {
+    a->open(ep.protocol());
+    a->set_option(asio::socket_base::reuse_address(true));
+    // Every context binds the same port; the kernel balances new connections.
+    const int one = 1;
+    if (::setsockopt(a->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+      throw std::system_error(errno, std::generic_category(), "SO_REUSEPORT");
+    }
+    a->bind(ep);
+    a->listen(asio::socket_base::max_listen_connections);
+    ep.port(a->local_endpoint().port());  // port 0: the others join the chosen port
+  }
+  for (auto& a : impl_->acceptors) {
+    asio::co_spawn(a->get_executor(), impl_->accept_loop(*a), asio::detached);
+  }
 }
 
-std::uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+std::uint16_t Server::port() const { return impl_->acceptors.front()->local_endpoint().port(); }
 
 void Server::drain(std::function<void()> on_drained) { impl_->begin_drain(std::move(on_drained)); }
 

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "http/method.hpp"
 #include "http/route_table.hpp"
@@ -47,8 +48,10 @@ struct ServerHooks {
 
 class Server {
  public:
-  Server(boost::asio::io_context& ioc, ServerOptions options, const RouteTable& routes,
-         ServerHooks hooks);
+  // One acceptor and one share of the connections per io_context. Each io_context must be
+  // run by exactly one thread: sessions rely on that instead of strands.
+  Server(std::vector<boost::asio::io_context*> contexts, ServerOptions options,
+         const RouteTable& routes, ServerHooks hooks);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -91,19 +92,28 @@ LogState& state() {
   return s;
 }
 
+// "2026-11-23T09:19:22.106Z". The date-and-seconds part is formatted once per second per
+// thread; an access line then costs three digits, not a gmtime_r and an snprintf.
 void append_timestamp(std::string& out) {
+  thread_local std::time_t cached_second = -1;
+  thread_local char cached[64] = {};  // "YYYY-MM-DDTHH:MM:SS."
   const auto now = std::chrono::system_clock::now();
   const auto secs = std::chrono::system_clock::to_time_t(now);
-  const auto ms =
+  const auto ms = static_cast<int>(
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
-      1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  const int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                              tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                              tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  out.append(buf, static_cast<std::size_t>(n));
+      1000);
+  if (secs != cached_second) {
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    std::snprintf(cached, sizeof cached, "%04d-%02d-%02dT%02d:%02d:%02d.", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    cached_second = secs;
+  }
+  out.append(cached, 20);
+  out += static_cast<char>('0' + ms / 100);
+  out += static_cast<char>('0' + ms / 10 % 10);
+  out += static_cast<char>('0' + ms % 10);
+  out += 'Z';
 }
 
 }  // namespace
@@ -166,7 +176,9 @@ LogLine& LogLine::str(std::string_view k, std::string_view value) {
 LogLine& LogLine::num(std::string_view k, std::int64_t value) {
   if (!enabled_) return *this;
   key(k);
-  buf_ += std::to_string(value);
+  char tmp[24];
+  const auto [end, ec] = std::to_chars(tmp, tmp + sizeof tmp, value);
+  buf_.append(tmp, static_cast<std::size_t>(end - tmp));
   return *this;
 }
 
@@ -174,8 +186,10 @@ LogLine& LogLine::num(std::string_view k, double value) {
   if (!enabled_) return *this;
   key(k);
   char tmp[32];
-  const int n = std::snprintf(tmp, sizeof tmp, "%.3f", value);
-  buf_.append(tmp, static_cast<std::size_t>(n));
+  const auto [end, ec] =
+      std::to_chars(tmp, tmp + sizeof tmp, value, std::chars_format::fixed, 3);
+  buf_.append(tmp, ec == std::errc() ? static_cast<std::size_t>(end - tmp) : 0);
+  if (ec != std::errc()) buf_ += "null";
   return *this;
 }
 
@@ -204,6 +218,10 @@ void set_log_text_format(bool text) { g_text_format = text; }
 
 void init_logging(Level level) {
   auto& s = state();
+  // Block-buffered stdout (flushed every second and on warnings): one write per many lines.
+  static char stdout_buffer[64 * 1024];
+  static const bool buffered = std::setvbuf(stdout, stdout_buffer, _IOFBF, sizeof stdout_buffer) == 0;
+  (void)buffered;
   s.logger->set_level(to_spdlog(level));
   if (!spdlog::get(s.logger->name())) spdlog::register_logger(s.logger);
   spdlog::flush_every(std::chrono::seconds(1));

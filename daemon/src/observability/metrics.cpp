@@ -42,32 +42,55 @@ struct Metrics::Impl {
           .Register(*registry);
 
   // Family::Add hashes a label map under a lock; the front door caches the children it
-  // has already made so the hot path is one shared-lock lookup.
+  // has already made. Labels arrive as views of long-lived strings (route templates,
+  // literals), so the cache is keyed by their addresses and checked against copies:
+  // the hot path allocates nothing.
   struct Children {
-    prometheus::Counter* requests;
-    prometheus::Histogram* duration;
+    std::string route;
+    std::string method;
+    prometheus::Counter* requests = nullptr;
+    prometheus::Histogram* duration = nullptr;
+  };
+  struct Key {
+    const char* route;
+    const char* method;
+    int status;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const noexcept {
+      const auto h = std::hash<const void*>{}(k.route) * 31 + std::hash<const void*>{}(k.method);
+      return h * 31 + static_cast<std::size_t>(k.status);
+    }
   };
   std::shared_mutex mutex;
-  std::unordered_map<std::string, Children> children;
+  std::unordered_map<Key, Children, KeyHash> children;
+  std::unordered_map<std::string, Children> by_labels;  // slow path, keyed by content
 
   Children& children_for(std::string_view route, std::string_view method, int status) {
-    std::string key;
-    key.reserve(route.size() + method.size() + 8);
-    key.append(route).append(1, ' ').append(method).append(1, ' ').append(std::to_string(status));
+    const Key fast{route.data(), method.data(), status};
     {
       std::shared_lock lock(mutex);
-      if (auto it = children.find(key); it != children.end()) return it->second;
+      if (auto it = children.find(fast); it != children.end() && it->second.route == route &&
+                                         it->second.method == method) {
+        return it->second;
+      }
     }
     std::unique_lock lock(mutex);
-    auto [it, inserted] = children.try_emplace(key);
+    const std::string label_key =
+        std::string(route) + ' ' + std::string(method) + ' ' + std::to_string(status);
+    auto [it, inserted] = by_labels.try_emplace(label_key);
     if (inserted) {
+      it->second.route = std::string(route);
+      it->second.method = std::string(method);
       it->second.requests = &http_requests.Add({{"route", std::string(route)},
                                                 {"method", std::string(method)},
                                                 {"code", std::to_string(status)}});
       it->second.duration = &http_duration.Add(
           {{"route", std::string(route)}, {"method", std::string(method)}}, latency_buckets());
     }
-    return it->second;
+    children.insert_or_assign(fast, it->second);
+    return children.at(fast);
   }
 
   Impl() {
