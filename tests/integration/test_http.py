@@ -22,7 +22,8 @@ class Health(SharedPaydTestCase):
     def test_readyz(self):
         r = self.conn().request("GET", "/readyz")
         self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.json(), {"status": "ready"})
+        self.assertEqual(r.json()["status"], "ready")
+        self.assertEqual(r.json().get("checks", {}).get("connectors"), "ok")
         self.assertTrue((r.header("Content-Type") or "").startswith("application/json"), r)
 
     def test_head_healthz(self):

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/connectors_routes.hpp"
 #include "api/ops_routes.hpp"
 #include "app/config_reload.hpp"
 #include "app/systemd_notifier.hpp"
@@ -21,6 +22,8 @@
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
 #include "observability/readiness.hpp"
+#include "plugins/connector_registry.hpp"
+#include "plugins/plugin_catalog.hpp"
 
 namespace payd::app {
 
@@ -86,6 +89,9 @@ class Daemon {
     access_log_ = config_.log.access_log;
     api::add_ops_routes(routes_, metrics_, readiness_,
                         config_.metrics.enabled ? config_.metrics.path : std::string());
+    load_connectors();
+    api::add_connectors_routes(routes_, *connectors_);
+    readiness_.add_check("connectors", [this] { return connectors_->required_ready(); });
     server_ = std::make_unique<http::Server>(
         context_pointers(), server_options(config_), routes_,
         http::ServerHooks{[this](const http::AccessRecord& r) { record(r); }});
@@ -149,6 +155,31 @@ class Daemon {
 
   void stop_all() {
     for (auto& c : contexts_) c->stop();
+  }
+
+  // Plugins load once per process and are never unloaded (see PluginCatalog).
+  void load_connectors() {
+    std::error_code ec;
+    if (!config_.connectors.empty() || std::filesystem::exists(config_.plugins.dir, ec)) {
+      catalog_.load_directory(config_.plugins.dir);
+    }
+    for (const auto* p : catalog_.plugins()) {
+      obs::log_info("plugin loaded")
+          .str("plugin", p->name)
+          .str("version", p->version)
+          .str("file", p->file.string());
+    }
+    plugins::RegistryReport report;
+    connectors_ = plugins::ConnectorRegistry::build(config_, catalog_, path_, report);
+    for (const auto& w : report.warnings) obs::log_warn("plugin or connector refused").str("reason", w);
+    for (const auto* c : connectors_->all()) {
+      if (!c->available()) continue;
+      obs::log_info("connector ready")
+          .str("connector", c->id())
+          .str("plugin", c->config().plugin)
+          .str("mode", config::to_string(c->config().mode));
+    }
+    startup_errors_ = std::move(report.fatal);
   }
 
   void record(const http::AccessRecord& r) {
@@ -239,6 +270,8 @@ class Daemon {
   obs::Metrics metrics_;
   obs::Readiness readiness_;
   http::RouteTable routes_;
+  plugins::PluginCatalog catalog_;
+  std::unique_ptr<plugins::ConnectorRegistry> connectors_;
   std::vector<std::string> startup_errors_;
   SystemdNotifier notifier_;
   std::unique_ptr<http::Server> server_;
