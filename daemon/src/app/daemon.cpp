@@ -160,8 +160,11 @@ class Daemon {
   // Plugins load once per process and are never unloaded (see PluginCatalog).
   void load_connectors() {
     std::error_code ec;
-    if (!config_.connectors.empty() || std::filesystem::exists(config_.plugins.dir, ec)) {
-      catalog_.load_directory(config_.plugins.dir);
+    std::filesystem::path dir = config_.plugins.dir;
+    if (dir.is_relative()) dir = std::filesystem::path(path_).parent_path() / dir;
+    config_.plugins.dir = dir.lexically_normal().string();  // messages show the real path
+    if (!config_.connectors.empty() || std::filesystem::exists(dir, ec)) {
+      catalog_.load_directory(dir.lexically_normal());
     }
     for (const auto* p : catalog_.plugins()) {
       obs::log_info("plugin loaded")

@@ -76,8 +76,11 @@ bool is_identifier(std::string_view s) {
 
 bool is_absolute_path(std::string_view p) { return p.empty() || p.starts_with('/'); }
 
+bool is_nonempty(std::string_view p) { return !p.empty(); }
+
 void read_plugins(MappingReader& m, PluginsConfig& out) {
-  m.string("dir", out.dir, is_absolute_path, "expected an absolute directory path");
+  // Relative paths are resolved against the config file's folder by the loader.
+  m.string("dir", out.dir, is_nonempty, "expected a directory path");
 }
 
 void read_connector(MappingReader& m, std::size_t index, Config& cfg,
