@@ -1,0 +1,12 @@
+# The executor: runs plugin steps over the outbound HTTPS client, with the circuit breaker,
+# metrics and log scrubbing. Included from daemon/src/plugins/CMakeLists.txt.
+# Beast and Asio SSL are confined to http_client.cpp (one heavy translation unit).
+add_library(payd_executor STATIC
+  ${CMAKE_CURRENT_LIST_DIR}/circuit_breaker.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/executor.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/executor_metrics.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/http_client.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/log_scrubber.cpp)
+target_link_libraries(payd_executor
+  PUBLIC payd_sdk payd_config payd_observability payd_boost
+  PRIVATE OpenSSL::SSL OpenSSL::Crypto prometheus-cpp::core payd_warnings)
