@@ -1,4 +1,5 @@
 #include "card_table.hpp"
+#include "payd/sdk/names.hpp"
 #include "sandbox_provider.hpp"
 
 namespace payd::sandbox {
@@ -8,29 +9,10 @@ using sdk::Outcome;
 using sdk::OutcomeKind;
 using sdk::PaymentStatus;
 
-const char* status_name(PaymentStatus s) {
-  switch (s) {
-    case PaymentStatus::requires_action: return "requires_action";
-    case PaymentStatus::processing: return "processing";
-    case PaymentStatus::requires_capture: return "requires_capture";
-    case PaymentStatus::succeeded: return "succeeded";
-    case PaymentStatus::canceled: return "canceled";
-    case PaymentStatus::failed: return "failed";
-    case PaymentStatus::expired: return "expired";
-  }
-  return "processing";
-}
-
 std::optional<PaymentStatus> stored_status(const sdk::PaymentView& p) {
   const auto* v = p.state.if_contains("status");
   if (v == nullptr || !v->is_string()) return std::nullopt;
-  const std::string_view s = v->as_string();
-  for (auto st : {PaymentStatus::requires_action, PaymentStatus::processing,
-                  PaymentStatus::requires_capture, PaymentStatus::succeeded,
-                  PaymentStatus::canceled, PaymentStatus::failed, PaymentStatus::expired}) {
-    if (s == status_name(st)) return st;
-  }
-  return std::nullopt;
+  return sdk::parse_payment_status(v->as_string());
 }
 
 std::string payment_ref(const sdk::PaymentView& p) { return "sbx_pi_" + p.id; }
@@ -40,7 +22,7 @@ Outcome with_status(OutcomeKind kind, PaymentStatus status, const sdk::PaymentVi
   o.kind = kind;
   o.status = status;
   o.provider_ref = payment_ref(p);
-  o.state = sdk::PluginState{{"status", status_name(status)}};
+  o.state = sdk::PluginState{{"status", sdk::to_string(status)}};
   return o;
 }
 

@@ -7,6 +7,7 @@
 //   {"id":"evt_...","type":"refund.succeeded",
 //    "data":{"refund_ref":"sbx_re_re_1","payd_id":"re_1","status":"succeeded"}}
 
+#include "payd/sdk/headers.hpp"
 #include "payd/sdk/json.hpp"
 #include "payd/sdk/names.hpp"
 #include "payd/sdk/signature.hpp"
@@ -23,22 +24,11 @@ sdk::WebhookResult rejected(std::string reason, int status = 400) {
   return r;
 }
 
-std::optional<std::string> header(const sdk::Headers& headers, std::string_view name) {
-  for (const auto& [k, v] : headers) {
-    if (k.size() == name.size() &&
-        std::equal(k.begin(), k.end(), name.begin(),
-                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-      return v;
-    }
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 sdk::WebhookResult SandboxProvider::on_webhook(const sdk::InboundWebhook& webhook) {
   if (settings_.webhook_secret.empty()) return rejected("webhooks are not configured", 404);
-  const auto signature = header(webhook.headers, "Sandbox-Signature");
+  const auto signature = sdk::find_header(webhook.headers, "Sandbox-Signature");
   if (!signature) return rejected("missing Sandbox-Signature header");
   const auto verdict =
       sdk::verify_timestamped_hmac_sha256(*signature, webhook.body, settings_.webhook_secret,
