@@ -133,6 +133,7 @@ class Daemon {
     }
     contexts_.front()->run();
     pool.clear();  // joins
+    finish_pending_work();
     obs::log_info("stopped");
     obs::flush_logs();
     return 0;
@@ -151,6 +152,23 @@ class Daemon {
     std::vector<asio::io_context*> out;
     for (const auto& c : contexts_) out.push_back(c.get());
     return out;
+  }
+
+  // Every thread has stopped; end what is still queued (cut connections, cancelled waits)
+  // on this one thread, so no coroutine frame outlives a context it refers to.
+  void finish_pending_work() {
+    signals_.cancel();
+    watchdog_timer_.cancel();
+    server_->abort_all();
+    for (int round = 0; round < 1000; ++round) {
+      std::size_t handled = 0;
+      for (auto& c : contexts_) {
+        c->restart();
+        handled += c->poll();
+      }
+      if (handled == 0 && server_->open_connections() == 0) break;
+      if (handled == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
   }
 
   void stop_all() {

@@ -483,6 +483,28 @@ std::uint16_t Server::port() const { return impl_->acceptors.front()->local_endp
 
 void Server::drain(std::function<void()> on_drained) { impl_->begin_drain(std::move(on_drained)); }
 
+void Server::abort_all() {
+  auto& impl = *impl_;
+  impl.is_draining = true;
+  {
+    std::lock_guard lock(impl.mutex);
+    impl.on_drained = nullptr;
+    for (auto& slot : impl.slots) {
+      asio::post(slot->executor, [slot] {
+        boost::system::error_code ignored;
+        if (slot->stream != nullptr) slot->stream->socket().close(ignored);
+      });
+    }
+  }
+  for (auto& a : impl.acceptors) {
+    asio::post(a->get_executor(), [acceptor = a.get()] {
+      boost::system::error_code ignored;
+      acceptor->close(ignored);
+    });
+  }
+  asio::post(*impl.contexts.front(), [self = impl_] { self->grace_timer.cancel(); });
+}
+
 bool Server::draining() const noexcept { return impl_->is_draining; }
 
 std::size_t Server::open_connections() const noexcept { return impl_->open; }

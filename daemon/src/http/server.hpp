@@ -64,6 +64,11 @@ class Server {
   // finish (their responses carry Connection: close). Calls `on_drained` once, when the
   // last connection has ended or `shutdown_grace` has passed (then the rest are cut).
   void drain(std::function<void()> on_drained);
+  // After the io_context threads have stopped: closes every connection and acceptor so
+  // that running the contexts once more ends every session coroutine. Call it, then
+  // poll each context until idle, before any context is destroyed (frames on one context
+  // refer to objects owned by another).
+  void abort_all();
   [[nodiscard]] bool draining() const noexcept;
   [[nodiscard]] std::size_t open_connections() const noexcept;
 
