@@ -7,6 +7,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <pthread.h>
+
 #include <csignal>
 #include <filesystem>
 #include <thread>
@@ -133,6 +135,14 @@ class Daemon {
     }
     contexts_.front()->run();
     pool.clear();  // joins
+    // Only this thread is left: a late SIGTERM/SIGINT/SIGHUP stays pending instead of
+    // meeting the default action once the signal set is gone, so the exit code stays 0.
+    sigset_t late;
+    sigemptyset(&late);
+    sigaddset(&late, SIGTERM);
+    sigaddset(&late, SIGINT);
+    sigaddset(&late, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &late, nullptr);
     finish_pending_work();
     obs::log_info("stopped");
     obs::flush_logs();
