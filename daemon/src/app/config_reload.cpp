@@ -1,6 +1,30 @@
 #include "app/config_reload.hpp"
 
 namespace payd::app {
+namespace {
+
+bool same_connector(const config::ConnectorConfig& a, const config::ConnectorConfig& b) {
+  return a.id == b.id && a.plugin == b.plugin && a.mode == b.mode && a.tenant == b.tenant &&
+         a.required == b.required && a.settings == b.settings &&
+         a.http.connect_timeout == b.http.connect_timeout &&
+         a.http.total_timeout == b.http.total_timeout &&
+         a.http.max_response_bytes == b.http.max_response_bytes &&
+         a.http.ca_file == b.http.ca_file &&
+         a.http.allow_insecure_loopback_http == b.http.allow_insecure_loopback_http &&
+         a.breaker.failure_threshold == b.breaker.failure_threshold &&
+         a.breaker.cool_down == b.breaker.cool_down;
+}
+
+bool same_connectors(const std::vector<config::ConnectorConfig>& a,
+                     const std::vector<config::ConnectorConfig>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (!same_connector(a[i], b[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 std::vector<std::string> restart_required_changes(const config::Config& a,
                                                   const config::Config& b) {
@@ -26,6 +50,9 @@ std::vector<std::string> restart_required_changes(const config::Config& a,
   check(a.database.url != b.database.url, "database.url");
   check(a.database.pool_size != b.database.pool_size, "database.pool_size");
   check(a.database.connect_timeout != b.database.connect_timeout, "database.connect_timeout");
+  // Connectors are built once at start-up for now; re-creating them on reload is future work.
+  check(a.plugins.dir != b.plugins.dir, "plugins.dir");
+  check(!same_connectors(a.connectors, b.connectors), "connectors");
   return changed;
 }
 

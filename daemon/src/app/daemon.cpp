@@ -266,6 +266,12 @@ class Daemon {
   void reload() {
     notifier_.reloading();
     auto next = config::load_config_file(path_);
+    if (next) {
+      // Compare like with like: the running config holds the resolved plugins.dir.
+      std::filesystem::path dir = next->plugins.dir;
+      if (dir.is_relative()) dir = std::filesystem::path(path_).parent_path() / dir;
+      next->plugins.dir = dir.lexically_normal().string();
+    }
     if (!next) {
       std::vector<std::string> errors;
       for (const auto& e : next.error()) errors.push_back(e.to_string());

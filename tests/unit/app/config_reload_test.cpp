@@ -27,3 +27,27 @@ TEST(ConfigReload, ListenerAndLimitsNeedRestart) {
 
 }  // namespace
 }  // namespace payd::app
+
+namespace payd::app {
+namespace {
+
+TEST(ConfigReload, ConnectorChangesNeedRestart) {
+  config::Config a;
+  config::ConnectorConfig c;
+  c.id = "sandbox";
+  c.plugin = "sandbox";
+  a.connectors.push_back(c);
+  config::Config b = a;
+  EXPECT_TRUE(restart_required_changes(a, b).empty());
+  b.connectors[0].settings["latency_ms"] = 5;
+  EXPECT_EQ(restart_required_changes(a, b), std::vector<std::string>{"connectors"});
+  b = a;
+  b.connectors.clear();
+  EXPECT_EQ(restart_required_changes(a, b), std::vector<std::string>{"connectors"});
+  b = a;
+  b.plugins.dir = "/elsewhere";
+  EXPECT_EQ(restart_required_changes(a, b), std::vector<std::string>{"plugins.dir"});
+}
+
+}  // namespace
+}  // namespace payd::app
