@@ -6,7 +6,8 @@ add_library(payd_executor STATIC
   ${CMAKE_CURRENT_LIST_DIR}/executor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/executor_metrics.cpp
   ${CMAKE_CURRENT_LIST_DIR}/http_client.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/log_scrubber.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/log_scrubber.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/outbound_target.cpp)
 target_link_libraries(payd_executor
   PUBLIC payd_sdk payd_config payd_observability payd_boost
   PRIVATE OpenSSL::SSL OpenSSL::Crypto prometheus-cpp::core payd_warnings)

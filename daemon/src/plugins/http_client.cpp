@@ -27,8 +27,6 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <boost/url/parse.hpp>
-#include <boost/url/url_view.hpp>
 #include <cerrno>
 #include <deque>
 #include <map>
@@ -39,6 +37,8 @@
 
 #include "config/config.hpp"
 #include "observability/log.hpp"
+#include "payd/sdk/headers.hpp"
+#include "plugins/outbound_target.hpp"
 
 namespace payd::plugins {
 
@@ -63,16 +63,11 @@ ClientOptions ClientOptions::from(const config::ConnectorHttpConfig& config) {
 
 namespace {
 
+using sdk::iequals;
+
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::uint32_t kMaxResponseHead = 64 * 1024;
 constexpr int kMaxInformational = 5;  // 1xx responses skipped before the real one
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 bool is_tchar(char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
@@ -83,12 +78,6 @@ bool is_token(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar);
 }
 
-std::string lower(std::string_view in) {
-  std::string out(in);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Headers whose framing or connection semantics belong to the client, not the plugin.
 bool reserved_header(std::string_view name) {
   for (std::string_view r : {"host", "content-length", "transfer-encoding", "connection",
@@ -96,98 +85,6 @@ bool reserved_header(std::string_view name) {
     if (iequals(name, r)) return true;
   }
   return false;
-}
-
-struct Target {
-  bool tls = true;
-  std::string host;  // lower-case name or address literal without brackets
-  bool is_ip = false;
-  asio::ip::address ip;
-  std::uint16_t port = 443;
-  std::string target;  // origin-form: path and query
-  std::string host_header;
-  std::string pool_key;
-};
-
-bool loopback(const asio::ip::address& a) {
-  if (a.is_loopback()) return true;
-  if (a.is_v6() && a.to_v6().is_v4_mapped()) {
-    return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).is_loopback();
-  }
-  return false;
-}
-
-// Empty string: fine. Otherwise why the URL is refused.
-std::string parse_target(std::string_view url, const ClientOptions& options, Target& out) {
-  auto parsed = boost::urls::parse_uri(url);
-  if (!parsed) return "invalid URL";
-  const boost::urls::url_view u = *parsed;
-  if (u.scheme_id() == boost::urls::scheme::https) {
-    out.tls = true;
-  } else if (u.scheme_id() == boost::urls::scheme::http) {
-    out.tls = false;
-  } else {
-    return "unsupported URL scheme (https only)";
-  }
-  if (u.has_userinfo()) return "credentials in the URL are not supported";
-  switch (u.host_type()) {
-    case boost::urls::host_type::name: {
-      const auto host = u.encoded_host();
-      if (host.empty() || host.find('%') != boost::urls::pct_string_view::npos) {
-        return "invalid host in URL";
-      }
-      out.host = lower(std::string_view(host.data(), host.size()));
-      break;
-    }
-    case boost::urls::host_type::ipv4:
-    case boost::urls::host_type::ipv6: {
-      const auto literal = u.encoded_host_address();
-      out.host = std::string(literal.data(), literal.size());
-      error_code ec;
-      out.ip = asio::ip::make_address(out.host, ec);
-      if (ec) return "invalid address in URL";
-      out.is_ip = true;
-      break;
-    }
-    default:
-      return "invalid host in URL";
-  }
-  const std::uint16_t default_port = out.tls ? 443 : 80;
-  out.port = default_port;
-  if (u.has_port()) {
-    // port_number() wraps values above 65535; read the digits ourselves.
-    const auto digits = u.port();
-    unsigned long port = 0;
-    for (const char c : digits) {
-      if (c < '0' || c > '9' || port > 65535) return "invalid port in URL";
-      port = port * 10 + static_cast<unsigned long>(c - '0');
-    }
-    if (digits.empty() || port == 0 || port > 65535) return "invalid port in URL";
-    out.port = static_cast<std::uint16_t>(port);
-  }
-  if (!out.tls) {
-    if (!options.allow_insecure_loopback_http) {
-      return "plain http refused: the connector does not allow insecure loopback http";
-    }
-    const bool is_localhost = !out.is_ip && (out.host == "localhost" || out.host == "localhost.");
-    if (!(out.is_ip ? loopback(out.ip) : is_localhost)) {
-      return "plain http refused: only loopback hosts may be reached over http";
-    }
-  }
-  const auto path = u.encoded_path();
-  out.target = path.empty() ? std::string("/") : std::string(path.data(), path.size());
-  if (out.target.front() != '/') out.target.insert(out.target.begin(), '/');
-  if (u.has_query()) {
-    const auto query = u.encoded_query();
-    out.target += '?';
-    out.target.append(query.data(), query.size());
-  }
-  out.host_header = out.ip.is_v6() && out.is_ip ? "[" + out.host + "]" : out.host;
-  if (out.port != default_port) out.host_header += ":" + std::to_string(out.port);
-  out.pool_key =
-      (out.tls ? "https://" : "http://") + out.host_header + "|" + std::to_string(out.port);
-  if (out.tls) out.pool_key += "|" + options.ca_file;
-  return {};
 }
 
 using BeastRequest = bhttp::request<bhttp::string_body>;
@@ -402,7 +299,8 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
       for (const auto& entry : results) endpoints.push_back(entry.endpoint());
     }
     if (!target.tls) {
-      std::erase_if(endpoints, [](const tcp::endpoint& e) { return !loopback(e.address()); });
+      std::erase_if(endpoints,
+                    [](const tcp::endpoint& e) { return !is_loopback_address(e.address()); });
       if (endpoints.empty()) {
         co_return Failure{TransportError::connect,
                           "plain http refused: the host did not resolve to a loopback address"};

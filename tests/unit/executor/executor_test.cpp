@@ -1,6 +1,8 @@
 #include "plugins/executor.hpp"
 
 #include <gtest/gtest.h>
+
+#include "stdout_capture.hpp"
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 #include <unistd.h>
@@ -533,32 +535,7 @@ TEST_F(ExecutorTest, RecordsMetrics) {
   EXPECT_EQ(text.find("pay_1"), std::string::npos);  // no ids in labels
 }
 
-// Points fd 1 at a temporary file to read what the logger wrote.
-class StdoutCapture {
- public:
-  StdoutCapture() {
-    std::fflush(stdout);
-    saved_ = dup(1);
-    file_ = std::tmpfile();
-    dup2(fileno(file_), 1);
-  }
-  std::string finish() {
-    obs::flush_logs();
-    std::fflush(stdout);
-    dup2(saved_, 1);
-    close(saved_);
-    std::rewind(file_);
-    std::string out;
-    char buf[4096];
-    while (auto n = std::fread(buf, 1, sizeof buf, file_)) out.append(buf, n);
-    std::fclose(file_);
-    return out;
-  }
-
- private:
-  int saved_ = -1;
-  std::FILE* file_ = nullptr;
-};
+using payd::testing::StdoutCapture;
 
 TEST_F(ExecutorTest, DebugLogsOfExchangesAreScrubbed) {
   TestServer server([](const test::ReceivedRequest&) {

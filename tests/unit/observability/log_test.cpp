@@ -1,6 +1,8 @@
 #include "observability/log.hpp"
 
 #include <gtest/gtest.h>
+
+#include "stdout_capture.hpp"
 #include <unistd.h>
 
 #include <boost/json/parse.hpp>
@@ -11,32 +13,7 @@
 namespace payd::obs {
 namespace {
 
-// Captures what the logger writes to stdout by pointing fd 1 at a temporary file.
-class StdoutCapture {
- public:
-  StdoutCapture() {
-    std::fflush(stdout);
-    saved_ = dup(1);
-    file_ = std::tmpfile();
-    dup2(fileno(file_), 1);
-  }
-  std::string finish() {
-    flush_logs();
-    std::fflush(stdout);
-    dup2(saved_, 1);
-    close(saved_);
-    std::rewind(file_);
-    std::string out;
-    char buf[4096];
-    while (auto n = std::fread(buf, 1, sizeof buf, file_)) out.append(buf, n);
-    std::fclose(file_);
-    return out;
-  }
-
- private:
-  int saved_ = -1;
-  std::FILE* file_ = nullptr;
-};
+using payd::testing::StdoutCapture;
 
 TEST(Log, WritesOneJsonObjectPerLine) {
   init_logging(Level::info);
