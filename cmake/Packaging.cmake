@@ -20,6 +20,12 @@ systemd unit, a Prometheus /metrics endpoint and JSON logs.")
 set(CPACK_PACKAGE_CHECKSUM SHA256)
 set(CPACK_STRIP_FILES ON)
 
+# The package is the daemon: the default install component ("Unspecified") only. The plugin
+# SDK (component "sdk": headers, static libraries, the paydSDK CMake package, the template) is
+# for plugin authors, installed from a build tree with `cmake --install build --component sdk`
+# (docs/plugin-guide.md).
+set(CPACK_INSTALL_CMAKE_PROJECTS "${PROJECT_BINARY_DIR};${PROJECT_NAME};Unspecified;/")
+
 # Absolute destinations (/etc, /lib/systemd/system) must land inside the package too.
 # With CPACK_SET_DESTDIR the install runs with DESTDIR=<staging> and prefix CPACK_INSTALL_PREFIX.
 set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")

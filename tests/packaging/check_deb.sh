@@ -61,6 +61,9 @@ for f in ./usr/bin/payd ./usr/lib/payd/plugins/ ./etc/payd/payd.yaml ./etc/payd/
   grep -q " $f\$" "$out/contents" && ok "contains $f" || bad "missing $f"
 done
 grep -q ' ./usr/etc' "$out/contents" && bad "has files under ./usr/etc" || ok "nothing under ./usr/etc"
+# The plugin SDK (install component "sdk") is not part of the daemon's package.
+grep -Eq ' ./usr/(include/|lib/cmake/|lib/libpayd_|share/payd/)' "$out/contents" && bad "carries the plugin SDK" \
+  || ok "no plugin SDK (headers, CMake package, template)"
 grep -q '^-rwxr-xr-x ./usr/bin/payd$' "$out/contents" && ok "payd is 0755" || bad "payd mode"
 
 if (( fail )); then echo "FAIL: .deb"; exit 1; fi

@@ -10,8 +10,13 @@ namespace po = boost::program_options;
 CliParse parse_cli(const std::vector<std::string>& args) {
   CliParse out;
   po::options_description desc(
-      "Usage: payd [--config FILE] [--check-config | --version | --help]\n\n"
-      "payd serves the payments API described by FILE until SIGTERM; SIGHUP reloads FILE.\n\n"
+      "Usage: payd [--config FILE] [--check-config | --version | --help]\n"
+      "       payd migrate [--config FILE] [--status]\n"
+      "       payd admin tenant create NAME [--config FILE] [--json]\n"
+      "       payd admin key create --tenant NAME --mode test|live [--config FILE] [--json]\n\n"
+      "payd serves the payments API described by FILE until SIGTERM; SIGHUP reloads FILE.\n"
+      "`payd migrate` applies the database migrations this binary carries.\n"
+      "`payd admin` creates tenants and API keys (run `payd admin --help`).\n\n"
       "Options");
   desc.add_options()  //
       ("config,c", po::value<std::string>()->value_name("FILE"),
@@ -22,6 +27,14 @@ CliParse parse_cli(const std::vector<std::string>& args) {
   std::ostringstream help;
   help << desc;
   out.help = help.str();
+
+  if (!args.empty() && (args.front() == "migrate" || args.front() == "admin")) {
+    CliOptions sub;
+    sub.command = args.front() == "migrate" ? Command::migrate : Command::admin;
+    sub.command_args.assign(args.begin() + 1, args.end());
+    out.options = std::move(sub);
+    return out;
+  }
 
   po::variables_map vm;
   try {

@@ -8,11 +8,13 @@
 
 namespace payd::app {
 
-enum class Command { serve, check_config, version, help };
+enum class Command { serve, check_config, version, help, migrate, admin };
 
 struct CliOptions {
   Command command = Command::serve;
   std::string config_path = "/etc/payd/payd.yaml";
+  // migrate/admin: the words after the subcommand, parsed by that subcommand.
+  std::vector<std::string> command_args;
 };
 
 struct CliParse {

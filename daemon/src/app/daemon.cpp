@@ -15,8 +15,18 @@
 #include <vector>
 
 #include "api/connectors_routes.hpp"
+#include "api/idempotency.hpp"
+#include "api/idempotency_purger.hpp"
 #include "api/ops_routes.hpp"
+#include "api/payments_routes.hpp"
 #include "app/config_reload.hpp"
+#include "app/database_open.hpp"
+#include "core/payment_service.hpp"
+#include "core/router.hpp"
+#include "plugins/executor_metrics.hpp"
+#include "plugins/executor_pool.hpp"
+#include "security/authenticator.hpp"
+#include "store/connection_pool.hpp"
 #include "app/systemd_notifier.hpp"
 #include "common/build_info.hpp"
 #include "config/config_loader.hpp"
@@ -94,6 +104,7 @@ class Daemon {
     load_connectors();
     api::add_connectors_routes(routes_, *connectors_);
     readiness_.add_check("connectors", [this] { return connectors_->required_ready(); });
+    open_payments();
     server_ = std::make_unique<http::Server>(
         context_pointers(), server_options(config_), routes_,
         http::ServerHooks{[this](const http::AccessRecord& r) { record(r); }});
@@ -101,7 +112,7 @@ class Daemon {
 
   int run() {
     if (!startup_errors_.empty()) {
-      for (const auto& e : startup_errors_) obs::log_critical("required connector failed").str("error", e);
+      for (const auto& e : startup_errors_) obs::log_critical("cannot start").str("error", e);
       obs::flush_logs();
       return 1;
     }
@@ -124,6 +135,7 @@ class Daemon {
     notifier_.ready("serving on " + config_.listen.address + ":" + std::to_string(server_->port()));
     obs::flush_logs();
 
+    if (purger_) purger_->start();
     asio::co_spawn(*contexts_.front(), handle_signals(), asio::detached);
     if (notifier_.watchdog_interval().count() > 0) {
       asio::co_spawn(*contexts_.front(), feed_watchdog(), asio::detached);
@@ -143,6 +155,8 @@ class Daemon {
     sigaddset(&late, SIGINT);
     sigaddset(&late, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &late, nullptr);
+    if (purger_) purger_->stop();
+    if (pool_) pool_->stop();  // fails queued store calls; their completions run below
     finish_pending_work();
     obs::log_info("stopped");
     obs::flush_logs();
@@ -211,6 +225,76 @@ class Daemon {
           .str("mode", config::to_string(c->config().mode));
     }
     startup_errors_ = std::move(report.fatal);
+  }
+
+  // The payments API needs the database: without database.url payd serves only the
+  // operational endpoints and the connector list (useful for plugin development).
+  void open_payments() {
+    if (!config_.database.url) {
+      obs::log_warn("no database.url: the payments API is not served");
+      return;
+    }
+    auto pool = open_database(config_, config_.database.pool_size, &metrics_.registry());
+    if (!pool) {
+      startup_errors_.push_back(pool.error());
+      return;
+    }
+    pool_ = std::move(pool).value();
+    auto status = schema_status(*pool_);
+    if (!status) {
+      startup_errors_.push_back(status.error());
+      return;
+    }
+    if (!status->pending.empty() && config_.database.migrate_on_start &&
+        status->database_version <= status->known_version) {
+      auto applied = apply_migrations(*pool_);
+      if (!applied) {
+        startup_errors_.push_back(applied.error());
+        return;
+      }
+      obs::log_info("database migrated").num("version", static_cast<std::int64_t>(status->known_version));
+      status = schema_status(*pool_);
+      if (!status) {
+        startup_errors_.push_back(status.error());
+        return;
+      }
+    }
+    if (auto refusal = store::serving_refusal(*status); !refusal.empty()) {
+      startup_errors_.push_back(refusal);
+      return;
+    }
+    readiness_.add_check("database", [this] { return pool_->healthy(); });
+
+    executor_metrics_ = std::make_unique<plugins::ExecutorMetrics>(metrics_.registry());
+    executors_ = std::make_unique<plugins::ExecutorPool>(
+        context_pointers(), *connectors_, config_.connector_secrets, executor_metrics_.get());
+    router_ = std::make_unique<core::Router>(*connectors_, [this](std::string_view id) {
+      const auto* rt = executors_->runtime(id);
+      return rt != nullptr && rt->breaker &&
+             rt->breaker->state() == plugins::CircuitBreaker::State::open;
+    });
+    core::PaymentsOptions options;
+    options.action_ttl = std::chrono::duration_cast<std::chrono::seconds>(config_.payments.action_ttl);
+    payments_ = std::make_unique<core::PaymentService>(*pool_, *connectors_, *executors_,
+                                                       *router_, options);
+    authenticator_ = std::make_unique<security::Authenticator>(*pool_);
+    api::IdempotencyOptions idem;
+    idem.retention =
+        std::chrono::duration_cast<std::chrono::seconds>(config_.payments.idempotency_retention);
+    idempotency_ = std::make_unique<api::IdempotencyService>(*pool_, idem, &metrics_.registry());
+    purger_ = std::make_unique<api::IdempotencyPurger>(*pool_, contexts_.front()->get_executor(),
+                                                       idem.retention);
+    auto* service = idempotency_.get();
+    api::PostWrapper idempotent = [service](api::AuthedHandler inner) -> api::AuthedHandler {
+      return [service, inner = std::move(inner)](
+                 http::RequestContext& ctx,
+                 const security::Principal& who) -> asio::awaitable<http::Response> {
+        auto scope = api::idempotency_scope(who);
+        http::Handler run = [&inner, &who](http::RequestContext& c) { return inner(c, who); };
+        co_return co_await api::run_idempotently(*service, scope, ctx, std::move(run));
+      };
+    };
+    api::add_payments_routes(routes_, *authenticator_, *payments_, idempotent);
   }
 
   void record(const http::AccessRecord& r) {
@@ -310,6 +394,14 @@ class Daemon {
   plugins::PluginCatalog catalog_;
   std::unique_ptr<plugins::ConnectorRegistry> connectors_;
   std::vector<std::string> startup_errors_;
+  std::unique_ptr<store::ConnectionPool> pool_;
+  std::unique_ptr<plugins::ExecutorMetrics> executor_metrics_;
+  std::unique_ptr<plugins::ExecutorPool> executors_;
+  std::unique_ptr<core::Router> router_;
+  std::unique_ptr<core::PaymentService> payments_;
+  std::unique_ptr<security::Authenticator> authenticator_;
+  std::unique_ptr<api::IdempotencyService> idempotency_;
+  std::unique_ptr<api::IdempotencyPurger> purger_;
   SystemdNotifier notifier_;
   std::unique_ptr<http::Server> server_;
 };

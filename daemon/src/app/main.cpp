@@ -3,8 +3,10 @@
 #include <string>
 #include <vector>
 
+#include "app/admin_command.hpp"
 #include "app/cli.hpp"
 #include "app/daemon.hpp"
+#include "app/migrate_command.hpp"
 #include "common/build_info.hpp"
 #include "config/config_loader.hpp"
 
@@ -42,6 +44,10 @@ int main(int argc, char** argv) {
       std::cout << opts.config_path << ": configuration OK\n";
       return 0;
     }
+    case Command::migrate:
+      return payd::app::run_migrate(opts.command_args, std::cout, std::cerr);
+    case Command::admin:
+      return payd::app::run_admin(opts.command_args, std::cout, std::cerr);
     case Command::serve: {
       auto cfg = payd::config::load_config_file(opts.config_path);
       if (!cfg) return print_config_errors(cfg.error());

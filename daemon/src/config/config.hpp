@@ -55,6 +55,15 @@ struct DatabaseConfig {
   std::optional<Secret> url;              // libpq connection string or URI
   unsigned pool_size = 4;
   Millis connect_timeout{5'000};
+  // Apply pending migrations at start-up (otherwise `payd migrate` must run first).
+  bool migrate_on_start = false;
+};
+
+struct PaymentsConfig {
+  // Stored responses of Idempotency-Key requests are kept this long, then purged.
+  Millis idempotency_retention{24LL * 3600 * 1000};
+  // A payment waiting for the customer (requires_action) expires after this long.
+  Millis action_ttl{3600LL * 1000};
 };
 
 struct PluginsConfig {
@@ -100,6 +109,7 @@ struct Config {
   LogConfig log;
   MetricsConfig metrics;
   DatabaseConfig database;
+  PaymentsConfig payments;
   PluginsConfig plugins;
   std::vector<ConnectorConfig> connectors;
   std::vector<std::string> connector_secrets;  // resolved secret values inside connector configs

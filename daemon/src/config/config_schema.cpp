@@ -62,6 +62,12 @@ void read_database(MappingReader& m, DatabaseConfig& out, const SecretSources& s
   read_secret(m, "url", out.url, sources);
   m.integer("pool_size", out.pool_size, 1U, 256U);
   m.duration("connect_timeout", out.connect_timeout, kMinTimeout, kMaxTimeout);
+  m.boolean("migrate_on_start", out.migrate_on_start);
+}
+
+void read_payments(MappingReader& m, PaymentsConfig& out) {
+  m.duration("idempotency_retention", out.idempotency_retention, minutes{1}, hours{24 * 30});
+  m.duration("action_ttl", out.action_ttl, minutes{1}, hours{24 * 7});
 }
 
 constexpr std::array kConnectorModes{ConnectorMode::test, ConnectorMode::live};
@@ -133,6 +139,7 @@ void read_config(MappingReader& root, Config& out, const SecretSources& sources)
   root.section("log", [&](MappingReader& m) { read_log(m, out.log); });
   root.section("metrics", [&](MappingReader& m) { read_metrics(m, out.metrics); });
   root.section("database", [&](MappingReader& m) { read_database(m, out.database, sources); });
+  root.section("payments", [&](MappingReader& m) { read_payments(m, out.payments); });
   root.section("plugins", [&](MappingReader& m) { read_plugins(m, out.plugins); });
   root.sequence("connectors", [&](MappingReader& m, std::size_t i) {
     read_connector(m, i, out, sources);

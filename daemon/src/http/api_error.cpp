@@ -25,7 +25,9 @@ Response ApiError::to_response(std::string_view request_id) const {
   boost::json::object body;
   body["error"] = std::move(err);
   body["request_id"] = request_id;
-  return Response::json(status, body);
+  auto response = Response::json(status, body);
+  if (retry_after) response.headers.add("Retry-After", std::to_string(*retry_after));
+  return response;
 }
 
 ApiError ApiError::not_found(std::string message) {
@@ -49,6 +51,10 @@ ApiError ApiError::payload_too_large(std::size_t limit) {
 ApiError ApiError::internal() {
   return {500, ErrorType::api, "INTERNAL_ERROR",
           "An internal error occurred; the request id identifies it in payd's logs.", {}};
+}
+
+ApiError ApiError::unavailable(std::string message, unsigned seconds) {
+  return {503, ErrorType::api, "SERVICE_UNAVAILABLE", std::move(message), {}, seconds};
 }
 
 }  // namespace payd::http

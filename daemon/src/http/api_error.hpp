@@ -26,6 +26,8 @@ struct ApiError {
   std::string code;     // e.g. RESOURCE_NOT_FOUND
   std::string message;  // human readable; never contains secrets or card data
   std::optional<std::string> param;
+  // Seconds, sent as Retry-After (503, 429).
+  std::optional<unsigned> retry_after = std::nullopt;
 
   [[nodiscard]] Response to_response(std::string_view request_id) const;
 
@@ -34,6 +36,8 @@ struct ApiError {
   static ApiError bad_request(std::string message, std::optional<std::string> param = {});
   static ApiError payload_too_large(std::size_t limit);
   static ApiError internal();
+  // A dependency (the database) is down or overloaded: retry after `seconds`.
+  static ApiError unavailable(std::string message, unsigned seconds);
 };
 
 [[nodiscard]] std::string_view to_string(ErrorType t) noexcept;

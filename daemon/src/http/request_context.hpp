@@ -41,6 +41,9 @@ struct RequestContext {
   PathParams params;
   std::string request_id;
   RequestLimits limits;
+  // The request's Idempotency-Key while api::run_idempotently owns it (else empty): services
+  // pass it to store::mark_idempotency_resource in the transaction that creates a resource.
+  std::string idempotency_key{};
 };
 
 }  // namespace payd::http

@@ -11,3 +11,9 @@ add_library(payd_executor STATIC
 target_link_libraries(payd_executor
   PUBLIC payd_sdk payd_config payd_observability payd_boost
   PRIVATE OpenSSL::SSL OpenSSL::Crypto prometheus-cpp::core payd_warnings)
+
+# One executor per I/O context, and the connectors' runtimes.
+add_library(payd_executor_pool STATIC ${CMAKE_CURRENT_LIST_DIR}/executor_pool.cpp)
+target_link_libraries(payd_executor_pool
+  PUBLIC payd_executor payd_plugins
+  PRIVATE payd_warnings)

@@ -1,0 +1,27 @@
+#pragma once
+// Opens the configured database for the daemon and the one-shot commands (migrate,
+// admin): builds the pool, connects within database.connect_timeout and checks that
+// the schema is the one this binary knows.
+
+#include <memory>
+#include <string>
+
+#include "common/result.hpp"
+#include "config/config.hpp"
+#include "store/connection_pool.hpp"
+#include "store/migrations.hpp"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace payd::app {
+
+// Connects (size connections, `registry` may be null). Errors are one line for stderr.
+[[nodiscard]] Result<std::unique_ptr<store::ConnectionPool>, std::string> open_database(
+    const config::Config& config, unsigned size, prometheus::Registry* registry = nullptr);
+
+[[nodiscard]] Result<store::SchemaStatus, std::string> schema_status(store::ConnectionPool& pool);
+[[nodiscard]] Result<std::vector<int>, std::string> apply_migrations(store::ConnectionPool& pool);
+
+}  // namespace payd::app

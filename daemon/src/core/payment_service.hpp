@@ -1,0 +1,128 @@
+#pragma once
+// The payments core: creates payments, captures, cancels and refunds them through the
+// routed connector, with every state change written to PostgreSQL around the provider
+// call:
+//
+//   1. one transaction records the intent (payment/refund + attempt + event, and the
+//      Idempotency-Key's recovery point) and marks the payment `processing`, so a
+//      concurrent operation on it is refused with 409 and a crash leaves a row the
+//      reconciler finds;
+//   2. the connector's plugin runs through the executor (no transaction is open);
+//   3. one transaction applies the outcome (status table, amounts, attempt, events, and a
+//      sync job when the outcome is unknown or pending).
+//
+// Nothing here renders HTTP: results are records or ApiErrors.
+
+#include <boost/asio/awaitable.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "core/router.hpp"
+#include "http/api_error.hpp"
+#include "payd/sdk/types.hpp"
+#include "store/payment_records.hpp"
+
+namespace payd::store {
+class ConnectionPool;
+}
+namespace payd::plugins {
+class ConnectorRegistry;
+class ExecutorPool;
+}  // namespace payd::plugins
+
+namespace payd::core {
+
+// Who is asking, as the authentication middleware established it.
+struct Caller {
+  std::string tenant_id;
+  std::string tenant_name;
+  sdk::Mode mode = sdk::Mode::test;
+  std::string idempotency_key;  // the request's Idempotency-Key, or empty
+  std::string request_id;
+};
+
+struct CreatePayment {
+  std::int64_t amount = 0;
+  std::string currency;  // validated, upper case
+  sdk::CaptureMethod capture_method = sdk::CaptureMethod::automatic;
+  std::vector<std::string> payment_method_types{"card"};
+  std::string payment_method;  // passed to the plugin, never stored (may be a test PAN)
+  std::string connector;       // routing hint
+  std::string customer_email;
+  std::string customer_name;
+  std::string description;
+  std::string reference;
+  boost::json::object metadata;
+  std::string return_url;
+  std::string cancel_url;
+  std::vector<sdk::LineItem> line_items;
+};
+
+struct CreateRefund {
+  std::string payment_id;
+  std::optional<std::int64_t> amount;  // default: everything still refundable
+  std::string reason;
+  boost::json::object metadata;
+};
+
+struct PaymentSnapshot {
+  store::PaymentRecord payment;
+  std::vector<store::AttemptRecord> attempts;
+};
+
+struct PaymentPage {
+  std::vector<store::PaymentRecord> items;
+  bool has_more = false;
+};
+
+struct RefundPage {
+  std::vector<store::RefundRecord> items;
+  bool has_more = false;
+};
+
+struct PaymentsOptions {
+  std::chrono::seconds action_ttl{3600};
+};
+
+class PaymentService {
+ public:
+  PaymentService(store::ConnectionPool& pool, const plugins::ConnectorRegistry& connectors,
+                 plugins::ExecutorPool& executors, const Router& router,
+                 PaymentsOptions options = {});
+
+  // Coroutine parameters are values (GCC 12 and temporaries in co_await expressions).
+  boost::asio::awaitable<Result<PaymentSnapshot, http::ApiError>> create(Caller caller,
+                                                                         CreatePayment request);
+  boost::asio::awaitable<Result<PaymentSnapshot, http::ApiError>> get(Caller caller,
+                                                                      std::string id);
+  boost::asio::awaitable<Result<PaymentPage, http::ApiError>> list(
+      Caller caller, store::PaymentFilter filter, std::optional<store::ListPosition> after,
+      unsigned limit);
+  boost::asio::awaitable<Result<PaymentSnapshot, http::ApiError>> capture(
+      Caller caller, std::string id, std::optional<std::int64_t> amount);
+  boost::asio::awaitable<Result<PaymentSnapshot, http::ApiError>> cancel(Caller caller,
+                                                                         std::string id);
+
+  boost::asio::awaitable<Result<store::RefundRecord, http::ApiError>> refund(Caller caller,
+                                                                             CreateRefund request);
+  boost::asio::awaitable<Result<store::RefundRecord, http::ApiError>> get_refund(Caller caller,
+                                                                                 std::string id);
+  boost::asio::awaitable<Result<RefundPage, http::ApiError>> list_refunds(
+      Caller caller, std::string payment_id, std::optional<store::ListPosition> after,
+      unsigned limit);
+
+ private:
+  struct Running;
+  boost::asio::awaitable<Result<PaymentSnapshot, http::ApiError>> follow_up(
+      Caller caller, std::string id, sdk::Operation op, std::optional<std::int64_t> amount);
+
+  store::ConnectionPool& pool_;
+  const plugins::ConnectorRegistry& connectors_;
+  plugins::ExecutorPool& executors_;
+  const Router& router_;
+  PaymentsOptions options_;
+};
+
+}  // namespace payd::core
