@@ -239,6 +239,62 @@ class OutOfTreeTemplate(unittest.TestCase):
             code = p.stop()  # SIGTERM by PID, SIGKILL only if it hangs
         self.assertEqual(code, 0, p.describe())
 
+    @unittest.skipUnless(shutil.which("clang++"), "needs a second compiler (clang++)")
+    def test_plugin_built_with_another_compiler_is_refused(self):
+        # The same template built with clang++: configure warns, the tag names Clang, and
+        # payd refuses the file (ABI mismatch) while serving on without it.
+        if os.environ.get("PAYD_SANITIZE") == "ON":
+            self.skipTest("clang cannot link against the GCC-sanitized SDK")
+        if "clang" in os.path.basename(env("PAYD_CXX_COMPILER")):
+            self.skipTest("payd itself is built with clang++")
+        build = os.path.join(self.tmp, "example-clang")
+        configure = [self.cmake, "-S", self.plugin_src, "-B", build,
+                     f"-DCMAKE_PREFIX_PATH={self.sdk_prefix}",
+                     f"-DCMAKE_CXX_COMPILER={shutil.which('clang++')}",
+                     "-DEXAMPLE_BUILD_TESTS=OFF"]
+        if os.environ.get("PAYD_GENERATOR"):
+            configure += ["-G", os.environ["PAYD_GENERATOR"]]
+            if os.environ.get("PAYD_MAKE_PROGRAM"):
+                configure.append(f"-DCMAKE_MAKE_PROGRAM={os.environ['PAYD_MAKE_PROGRAM']}")
+        if os.environ.get("PAYD_CXX_LAUNCHER"):
+            configure.append(f"-DCMAKE_CXX_COMPILER_LAUNCHER={os.environ['PAYD_CXX_LAUNCHER']}")
+        out = self.run_step("configure with clang++", configure)
+        self.assertIn("this payd SDK was built with GNU", " ".join(out.split()))  # unwrapped
+        self.run_step("build with clang++", [self.cmake, "--build", build, "-j", "2"], nice=True)
+        plugin_dir = os.path.join(self.tmp, "clang-plugins")
+        os.makedirs(plugin_dir)
+        shutil.copy(os.path.join(build, "example.so"), plugin_dir)
+        [tag] = abi_tags(os.path.join(plugin_dir, "example.so"))
+        self.assertTrue(tag.startswith(b"payd-sdk/1;Clang"), tag)
+
+        def config(port: int) -> str:
+            return (f"listen: {{address: 127.0.0.1, port: {port}}}\n"
+                    "server: {threads: 2, shutdown_grace: 2s}\n"
+                    "log: {level: info, access_log: false}\n"
+                    f"plugins: {{dir: {plugin_dir}}}\n"
+                    "connectors:\n"
+                    "  - id: example-clang\n"
+                    "    plugin: example\n"
+                    "    mode: test\n"
+                    "    config: {api_key: ek_test_clang}\n")
+
+        workdir = tempfile.mkdtemp(prefix="payd-clang-", dir=self.tmp)
+        p = start_payd(workdir, config_text=config, env=clean_env())
+        try:
+            refused = p.wait_for_log(msg="plugin or connector refused",
+                                     pred=lambda l: "ABI mismatch" in l.get("reason", ""))
+            self.assertIn("example.so", refused["reason"])
+            self.assertIn("rebuild the plugin against this payd's SDK", refused["reason"])
+            self.assertEqual(p.find_logs(msg="plugin loaded"), [])
+            status, _, body = http_get(p.port, "/api/v1/connectors", timeout=5)
+            self.assertEqual(status, 200, body)
+            [c] = json.loads(body)["data"]
+            self.assertEqual(c["id"], "example-clang")
+            self.assertFalse(c["available"], c)
+        finally:
+            code = p.stop()
+        self.assertEqual(code, 0, p.describe())
+
     def test_config_error_from_the_plugin_stops_startup(self):
         # A live key on a test connector: the template's ConfigError, reported by payd with
         # the YAML location and key, and without the value.
