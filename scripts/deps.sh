@@ -28,7 +28,7 @@ build_pkgs=(
 # runuser (util-linux) runs PostgreSQL as the unprivileged `postgres` user.
 run_pkgs=(postgresql-15 curl util-linux)
 # prometheus: promtool; systemd: systemd-analyze; dpkg-dev + file: cpack's dpkg-shlibdeps.
-test_pkgs=(prometheus python3 systemd dpkg-dev file)
+test_pkgs=(prometheus python3 systemd dpkg-dev file clang)  # clang: a second compiler for the ABI check of tests/outoftree
 bench_pkgs=(wrk nginx-light)
 
 profile="${1:-build}"

@@ -1,6 +1,7 @@
 """JSON log lines on stdout: format, listening line, access log, secret hygiene."""
 
 import calendar
+import json
 import os
 import signal
 import subprocess
@@ -8,7 +9,8 @@ import time
 import unittest
 
 from paydtest import (GENERATED_REQUEST_ID, ISO8601_UTC, Conn, PaydTestCase,
-                      clean_env, http_get, payd_bin)
+                      clean_env, free_port, http_get, payd_bin)
+import paydb
 
 CANARY_URL = "postgresql://u:CANARY-s3cr3t-9f2@localhost/x"
 CANARY_URL_SECRET = "CANARY-s3cr3t-9f2"
@@ -170,7 +172,18 @@ class SecretCanary(PaydTestCase):
             self.assertNotIn(canary, blob, f"secret canary {canary!r} leaked into {where}")
 
     def test_canaries_never_leak(self):
-        env = clean_env({"PAYD_CANARY_URL": CANARY_URL})
+        # A real database whose URL carries the canary as its password (the throwaway
+        # cluster trusts local connections, so the password is sent and ignored).
+        db = paydb.Database("payd_canary")
+        self.addCleanup(db.drop)
+        base = db.url
+        sep = "&" if "?" in base else "?"
+        url = f"{base}{sep}password={CANARY_URL_SECRET}"
+        r = subprocess.run([payd_bin(), "migrate", "--config", self.write_db_config(url)],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assert_no_canary(r.stdout + r.stderr, "payd migrate output")
+        env = clean_env({"PAYD_CANARY_URL": url})
         p = self.start_payd({"log": {"level": "trace"},
                              "database": {"url": "${PAYD_CANARY_URL}"}}, env=env)
         auth = {"Authorization": f"Bearer {CANARY_KEY}"}
@@ -208,6 +221,25 @@ class SecretCanary(PaydTestCase):
         self.assert_no_canary(p.stdout_text(), "stdout")
         self.assert_no_canary(p.stderr_text(), "stderr")
         self.assertTrue(p.find_logs(msg="access"), "no access lines: test is vacuous")
+
+    def write_db_config(self, url: str) -> str:
+        path = os.path.join(self.make_tempdir(), "migrate.yaml")
+        with open(path, "w") as f:
+            f.write("database:\n  url: " + json.dumps(url) + "\n")
+        return path
+
+    def test_unreachable_database_stops_startup_without_the_secret(self):
+        d = self.make_tempdir()
+        path = os.path.join(d, "down.yaml")
+        with open(path, "w") as f:
+            f.write(f'listen:\n  port: {free_port()}\ndatabase:\n  url: "${{PAYD_CANARY_URL}}"\n'
+                    '  connect_timeout: 2s\n')
+        env = clean_env({"PAYD_CANARY_URL": CANARY_URL.replace("localhost", "127.0.0.1:1")})
+        r = subprocess.run([payd_bin(), "--config", path], capture_output=True, text=True,
+                           timeout=60, env=env)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("cannot connect to the database", r.stdout + r.stderr)
+        self.assert_no_canary(r.stdout + r.stderr, "startup failure output")
 
     def test_check_config_does_not_print_secret(self):
         d = self.make_tempdir()

@@ -11,9 +11,10 @@ namespace {
 constexpr std::string_view kChallenge = "Bearer realm=\"payd\"";
 
 http::Response unauthorized(std::string code, std::string message, std::string_view request_id) {
-  auto response = http::ApiError{401, http::ErrorType::authentication, std::move(code),
-                                 std::move(message), {}, {}}
-                      .to_response(request_id);
+  auto response =
+      http::ApiError{401, http::ErrorType::authentication, std::move(code), std::move(message), {},
+                     {}}
+          .to_response(request_id);
   response.headers.set("WWW-Authenticate", std::string(kChallenge));
   return response;
 }
@@ -32,8 +33,7 @@ http::Response authentication_failure(const security::AuthError& error,
     case Kind::invalid_key:
       return unauthorized("INVALID_API_KEY", "The API key provided is not valid.", request_id);
     case Kind::revoked_key:
-      return unauthorized("INVALID_API_KEY", "The API key provided has been revoked.",
-                          request_id);
+      return unauthorized("INVALID_API_KEY", "The API key provided has been revoked.", request_id);
     case Kind::tenant_mismatch:
       return http::ApiError{403,
                             http::ErrorType::permission,
@@ -42,7 +42,8 @@ http::Response authentication_failure(const security::AuthError& error,
                             {},
                             {}}
           .to_response(request_id);
-    case Kind::store: return store_failure(error.store_error, request_id).to_response(request_id);
+    case Kind::store:
+      return store_failure(error.store_error, request_id).to_response(request_id);
   }
   return http::ApiError::internal().to_response(request_id);
 }
@@ -64,12 +65,15 @@ http::Handler authenticated(security::Authenticator& authenticator, AuthedHandle
       } else if (auto v = headers.get("X-Tenant")) {
         tenant.emplace(*v);
       }
-      auto result = co_await authenticator.authenticate(std::move(authorization), std::move(tenant));
+      auto result =
+          co_await authenticator.authenticate(std::move(authorization), std::move(tenant));
       if (result) co_return co_await handler(ctx, result.value());
       failure = std::move(result).error();
     }
     if (failure.kind != security::AuthError::Kind::store) {
-      auto line = obs::log_warn("authentication failed");
+      // A request without credentials is routine; a wrong or revoked key is worth a warning.
+      const bool routine = failure.kind == security::AuthError::Kind::missing_credentials;
+      obs::LogLine line(routine ? obs::Level::info : obs::Level::warn, "authentication failed");
       line.str("request_id", ctx.request_id).str("reason", security::to_string(failure.kind));
       if (!failure.display.empty()) line.str("key", failure.display);
     }

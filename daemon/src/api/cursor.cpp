@@ -12,7 +12,7 @@ namespace {
 
 constexpr unsigned char kCursorVersion = 1;
 constexpr std::size_t kTimeBytes = 8;
-// base64url characters of the longest valid cursor: ceil((1 + 8 + 64) * 4 / 3).
+// An upper bound on the base64url length of the longest valid cursor (73 bytes).
 constexpr std::size_t kMaxCursorChars = (1 + kTimeBytes + kMaxCursorIdChars + 2) / 3 * 4;
 // Longest query key echoed in a param or message.
 constexpr std::size_t kMaxEchoedKeyBytes = 64;

@@ -253,7 +253,7 @@ asio::awaitable<http::Response> run_idempotently(IdempotencyService& service,
       co_return in_progress().to_response(ctx.request_id);
     case Kind::incomplete:
       service.count_conflict("incomplete");
-      obs::log_warn("idempotent request found the stale claim of a request that created a resource")
+      obs::log_info("idempotent request found the stale claim of a request that created a resource")
           .str("request_id", ctx.request_id)
           .str("resource_type", claim.resource_type)
           .str("resource_id", claim.resource_id);
@@ -261,7 +261,7 @@ asio::awaitable<http::Response> run_idempotently(IdempotencyService& service,
     case Kind::taken_over:
       obs::log_warn("idempotent request took over a stale claim that created nothing")
           .str("request_id", ctx.request_id)
-          .str("path", request.target);
+          .str("route", ctx.route.pattern);
       break;
     case Kind::claimed:
       break;

@@ -79,7 +79,9 @@ class FieldReader {
   [[nodiscard]] std::optional<std::string> optional_email(std::string_view name);
   // A nested object, read with the same methods; its params are "name.field".
   [[nodiscard]] std::optional<FieldReader> optional_object(std::string_view name);
-  // An array of objects; the i-th reader's params are "name[i].field".
+  // An array of objects; the i-th reader's params are "name[i].field". Name the result
+  // before iterating: `for (auto& i : *r.optional_object_list(...))` dangles (C++20 does not
+  // extend the optional's lifetime through operator*).
   [[nodiscard]] std::optional<std::vector<FieldReader>> optional_object_list(std::string_view name,
                                                                              std::size_t max_items);
 

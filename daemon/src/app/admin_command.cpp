@@ -7,8 +7,8 @@
 
 #include "app/database_open.hpp"
 #include "config/config_loader.hpp"
-#include "payd/sdk/names.hpp"
 #include "core/ids.hpp"
+#include "payd/sdk/names.hpp"
 #include "security/api_key_issue.hpp"
 #include "store/api_key_store.hpp"
 #include "store/tenant_store.hpp"
@@ -47,7 +47,7 @@ po::options_description common_options() {
   desc.add_options()  //
       ("config,c",
        po::value<std::string>()->value_name("FILE")->default_value("/etc/payd/payd.yaml"),
-       "configuration file (database.url)")                      //
+       "configuration file (database.url)")                        //
       ("json", "print only a JSON object on stdout, for scripts")  //
       ("help,h", "print this help and exit");
   return desc;
@@ -103,7 +103,8 @@ void print_store_error(std::ostream& err, const store::StoreError& e) {
 }
 
 int tenant_create(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  constexpr std::string_view usage = "Usage: payd admin tenant create NAME [--config FILE] [--json]";
+  constexpr std::string_view usage =
+      "Usage: payd admin tenant create NAME [--config FILE] [--json]";
   auto desc = common_options();
   desc.add_options()("tenant-name", po::value<std::string>()->required(), "NAME");
   po::options_description visible = common_options();
@@ -174,7 +175,7 @@ int key_create(const std::vector<std::string>& args, std::ostream& out, std::ost
       "Creates a secret API key (sk_test_... or sk_live_...) and prints it once: only its\n"
       "SHA-256 is stored, so it cannot be shown again.";
   auto desc = common_options();
-  desc.add_options()  //
+  desc.add_options()                                                                         //
       ("tenant", po::value<std::string>()->value_name("NAME"), "the tenant's name (or id)")  //
       ("mode", po::value<std::string>()->value_name("test|live"),
        "test keys reach only test connectors and test data; live keys only live ones")  //

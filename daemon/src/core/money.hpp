@@ -19,9 +19,9 @@ struct Currency {
 };
 
 // Bounds of an amount in minor units, the same for every currency. The maximum is eleven
-// nines: below 1e11, so that it fits every provider's amount field we know of (Stripe's is
-// eight digits for most currencies and the plugin refuses larger ones) and any sum of
-// amounts and refunds stays far from int64 overflow.
+// nines (below 1e11): larger than any single payment we expect, so a provider with a lower
+// limit refuses it in its plugin, and small enough that sums of amounts and refunds stay far
+// from int64 overflow.
 inline constexpr std::int64_t kMinAmount = 1;
 inline constexpr std::int64_t kMaxAmount = 99'999'999'999;
 

@@ -22,8 +22,10 @@ bool digest(std::string_view data, KeyHash& out) noexcept {
 
 std::string_view to_string(KeyKind kind) noexcept {
   switch (kind) {
-    case KeyKind::secret: return "secret";
-    case KeyKind::restricted: return "restricted";
+    case KeyKind::secret:
+      return "secret";
+    case KeyKind::restricted:
+      return "restricted";
   }
   return "secret";
 }

@@ -48,7 +48,7 @@ struct GeneratedApiKey {
   std::string key;  // the full key: give it to the caller once, never store or log it
   KeyKind kind = KeyKind::secret;
   sdk::Mode mode = sdk::Mode::test;
-  std::string lookup;  // api_keys.lookup
+  std::string lookup;     // api_keys.lookup
   KeyHash secret_hash{};  // api_keys.secret_hash: SHA-256 of `key`
   std::string last4;      // api_keys.last4: the key's last four characters
 };
@@ -77,8 +77,7 @@ struct ParsedApiKey {
 // Whether SHA-256(full_key) equals `stored_hash` (the 32 bytes of api_keys.secret_hash),
 // compared with CRYPTO_memcmp: the time taken does not depend on where they differ.
 // False for a stored hash of the wrong length.
-[[nodiscard]] bool verify_api_key(std::string_view full_key,
-                                  std::string_view stored_hash) noexcept;
+[[nodiscard]] bool verify_api_key(std::string_view full_key, std::string_view stored_hash) noexcept;
 
 // "sk_live_…abcd": safe for logs, audit actors and key listings.
 [[nodiscard]] std::string display_key(KeyKind kind, sdk::Mode mode, std::string_view last4);

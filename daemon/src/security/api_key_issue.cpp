@@ -5,8 +5,7 @@
 
 namespace payd::security {
 
-IssuedApiKey issue_api_key(std::string tenant_id, sdk::Mode mode, KeyKind kind,
-                           std::string name) {
+IssuedApiKey issue_api_key(std::string tenant_id, sdk::Mode mode, KeyKind kind, std::string name) {
   IssuedApiKey out{generate_api_key(mode, kind), {}};
   auto& row = out.row;
   row.id = core::new_id("key");

@@ -12,7 +12,7 @@
 namespace payd::security {
 
 struct IssuedApiKey {
-  GeneratedApiKey key;  // key.key is the secret: show it once
+  GeneratedApiKey key;   // key.key is the secret: show it once
   store::NewApiKey row;  // id "key_...", never the key itself
 };
 

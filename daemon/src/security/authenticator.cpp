@@ -8,7 +8,9 @@ namespace payd::security {
 
 namespace {
 
-constexpr bool is_space(char c) noexcept { return c == ' ' || c == '\t'; }
+constexpr bool is_space(char c) noexcept {
+  return c == ' ' || c == '\t';
+}
 
 std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -43,11 +45,16 @@ AuthError error(AuthError::Kind kind, std::string display = {}) {
 
 std::string_view to_string(AuthError::Kind kind) noexcept {
   switch (kind) {
-    case AuthError::Kind::missing_credentials: return "missing_credentials";
-    case AuthError::Kind::invalid_key: return "invalid_key";
-    case AuthError::Kind::revoked_key: return "revoked_key";
-    case AuthError::Kind::tenant_mismatch: return "tenant_mismatch";
-    case AuthError::Kind::store: return "store";
+    case AuthError::Kind::missing_credentials:
+      return "missing_credentials";
+    case AuthError::Kind::invalid_key:
+      return "invalid_key";
+    case AuthError::Kind::revoked_key:
+      return "revoked_key";
+    case AuthError::Kind::tenant_mismatch:
+      return "tenant_mismatch";
+    case AuthError::Kind::store:
+      return "store";
   }
   return "invalid_key";
 }

@@ -44,9 +44,9 @@ struct Principal {
   sdk::Mode mode = sdk::Mode::test;  // fixed by the key: test keys see only test data
   std::string key_id;                // api_keys.id
   KeyKind key_kind = KeyKind::secret;
-  std::string actor;                 // for logs and audit: "api_key:sk_test_…abcd"
-  std::vector<std::string> scopes;   // restricted keys (#5)
-  std::optional<std::string> role;   // #5 (RBAC)
+  std::string actor;                // for logs and audit: "api_key:sk_test_…abcd"
+  std::vector<std::string> scopes;  // restricted keys (#5)
+  std::optional<std::string> role;  // #5 (RBAC)
 };
 
 struct AuthError {

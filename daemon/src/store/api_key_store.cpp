@@ -10,10 +10,9 @@ namespace payd::store {
 
 namespace {
 
-#define PAYD_ISO(column) \
-  "to_char(" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-#define PAYD_API_KEY_COLUMNS                                                                  \
-  "k.id, k.tenant_id, t.name, k.mode, k.kind, k.lookup, k.secret_hash, k.last4, k.name, "   \
+#define PAYD_ISO(column) "to_char(" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define PAYD_API_KEY_COLUMNS                                                                   \
+  "k.id, k.tenant_id, t.name, k.mode, k.kind, k.lookup, k.secret_hash, k.last4, k.name, "      \
   "k.role, k.scopes, " PAYD_ISO("k.created_at") ", " PAYD_ISO("k.last_used_at") ", " PAYD_ISO( \
       "k.revoked_at")
 
@@ -127,11 +126,12 @@ std::vector<ApiKeyRecord> list_api_keys(Tx& tx, std::string_view tenant_id) {
 }
 
 bool revoke_api_key(Tx& tx, std::string_view tenant_id, std::string_view key_id) {
-  auto r =
-      tx.sql().exec_prepared("api_key_revoke", std::string(tenant_id), std::string(key_id));
+  auto r = tx.sql().exec_prepared("api_key_revoke", std::string(tenant_id), std::string(key_id));
   return r.affected_rows() == 1;
 }
 
-Statements api_key_statements() { return kStatements; }
+Statements api_key_statements() {
+  return kStatements;
+}
 
 }  // namespace payd::store

@@ -19,12 +19,12 @@ namespace payd::store {
 class ConnectionPool;
 
 struct NewApiKey {
-  std::string id;                   // "key_..."
+  std::string id;  // "key_..."
   std::string tenant_id;
-  std::string mode;                 // "test" | "live"
-  std::string kind = "secret";      // "secret" | "restricted"
-  std::string lookup;               // the key's non-secret lookup part (unique)
-  std::string secret_hash;          // 32 raw bytes: SHA-256 of the full key
+  std::string mode;             // "test" | "live"
+  std::string kind = "secret";  // "secret" | "restricted"
+  std::string lookup;           // the key's non-secret lookup part (unique)
+  std::string secret_hash;      // 32 raw bytes: SHA-256 of the full key
   std::string last4;
   std::string name;                 // free text for humans ("" by default)
   std::optional<std::string> role;  // #5 (RBAC)

@@ -59,6 +59,8 @@ std::optional<TenantRecord> find_tenant_by_id(Tx& tx, std::string_view id) {
   return first(tx.sql().exec_prepared("tenant_by_id", std::string(id)));
 }
 
-Statements tenant_statements() { return kStatements; }
+Statements tenant_statements() {
+  return kStatements;
+}
 
 }  // namespace payd::store

@@ -162,7 +162,7 @@ TEST(FieldReader, StringTypeLengthAndNul) {
     FieldReader r(body);
     EXPECT_EQ(r.optional_string("a", 5), "ééééé");
     EXPECT_EQ(r.optional_string("b", 5), "€€€€€");
-    EXPECT_TRUE(r.finish().ok());
+    EXPECT_TRUE(r.ok());
     EXPECT_FALSE(r.optional_string("c", 5).has_value());
     expect_error(r, "PARAMETER_INVALID", "c", "got 6");
   }
@@ -351,7 +351,10 @@ TEST(FieldReader, UnknownFieldsAreReportedWithTheirPath) {
   {
     const auto body = parse(R"({"line_items": [{"name": "a"}, {"name": "b", "price": 1}]})");
     FieldReader r(body);
-    for (auto& item : *r.optional_object_list("line_items", 10)) {
+    // Named: `for (auto& i : *r.optional_object_list(...))` would iterate a destroyed temporary.
+    auto items = r.optional_object_list("line_items", 10);
+    ASSERT_TRUE(items.has_value());
+    for (auto& item : *items) {
       (void)item.required_string("name", 10);
     }
     expect_error(r, "PARAMETER_UNKNOWN", "line_items[1].price");
@@ -387,7 +390,9 @@ TEST(FieldReader, NestedErrorsUseDottedAndIndexedPaths) {
     const auto body = parse(R"({"line_items": [{"name": "a", "unit_amount": 1},
                                                {"name": "b", "unit_amount": 2.5}]})");
     FieldReader r(body);
-    for (auto& item : *r.optional_object_list("line_items", 10)) {
+    auto items = r.optional_object_list("line_items", 10);
+    ASSERT_TRUE(items.has_value());
+    for (auto& item : *items) {
       (void)item.required_string("name", 10);
       (void)item.required_int64("unit_amount");
     }

@@ -7,6 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "idempotency_test_support.hpp"
@@ -15,6 +16,14 @@ namespace payd::idem_test {
 namespace {
 
 namespace asio = boost::asio;
+
+// co_spawn needs a default-constructible result; Result has none.
+Result<std::size_t, store::StoreError> purge_once(api::IdempotencyPurger& purger) {
+  return run_sync([&]() -> asio::awaitable<std::optional<Result<std::size_t, store::StoreError>>> {
+           co_return co_await purger.purge_once();
+         }())
+      .value();
+}
 
 class IdempotencyPurge : public DbTest {
  protected:
@@ -38,12 +47,12 @@ TEST_F(IdempotencyPurge, OnePassDeletesEveryExpiredKeyAndNothingElse) {
   asio::io_context io;
   api::IdempotencyPurger purger(*pool, io.get_executor(), std::chrono::hours(24),
                                 std::chrono::minutes(5), 3);
-  auto r = run_sync(purger.purge_once());
+  auto r = purge_once(purger);
   ASSERT_TRUE(r.ok()) << r.error().detail;
   EXPECT_EQ(*r, 10U);
   EXPECT_EQ(count(), 2);
   EXPECT_EQ(count("key IN ('edge', 'fresh')"), 2);
-  auto again = run_sync(purger.purge_once());
+  auto again = purge_once(purger);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, 0U);
 }
@@ -53,7 +62,7 @@ TEST_F(IdempotencyPurge, TheRetentionIsConfigurable) {
   insert("ten_minutes", "10 minutes");
   asio::io_context io;
   api::IdempotencyPurger purger(*pool, io.get_executor(), std::chrono::hours(1));
-  auto r = run_sync(purger.purge_once());
+  auto r = purge_once(purger);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*r, 1U);
   EXPECT_EQ(count("key = 'ten_minutes'"), 1);
@@ -96,7 +105,7 @@ TEST_F(IdempotencyPurge, AFailedPassReportsTheStoreError) {
   down.start();
   asio::io_context io;
   api::IdempotencyPurger purger(down, io.get_executor(), std::chrono::hours(24));
-  auto r = run_sync(purger.purge_once());
+  auto r = purge_once(purger);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().kind, store::StoreError::Kind::unavailable);
   down.stop();

@@ -16,6 +16,7 @@
 #include <pqxx/pqxx>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "api/idempotency.hpp"
 #include "http/handler.hpp"
@@ -51,11 +52,11 @@ T run_sync(boost::asio::awaitable<T> a) {
 
 // A POST as the front door would hand it over.
 struct Call {
-  std::string key;  // "" sends no Idempotency-Key header
+  std::string key{};  // "" sends no Idempotency-Key header
   std::string body = R"({"amount":1000,"currency":"USD"})";
   std::string target = "/api/v1/payments";
   http::Method method = http::Method::post;
-  std::vector<std::string> extra_keys;  // further Idempotency-Key headers
+  std::vector<std::string> extra_keys{};  // further Idempotency-Key headers
 };
 
 http::Request make_request(const Call& call);

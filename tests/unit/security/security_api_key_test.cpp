@@ -102,11 +102,11 @@ TEST(ApiKeyParse, RejectsAnythingElse) {
   std::vector<std::string> bad = {
       "",
       "sk_test_",
-      good.substr(0, 66),                         // one short
-      good + "a",                                  // one long
-      "pk_test_" + good.substr(8),                 // unknown kind
-      "sk_prod_" + good.substr(8),                 // unknown mode
-      "SK_TEST_" + good.substr(8),                 // prefixes are case-sensitive
+      good.substr(0, 66),           // one short
+      good + "a",                   // one long
+      "pk_test_" + good.substr(8),  // unknown kind
+      "sk_prod_" + good.substr(8),  // unknown mode
+      "SK_TEST_" + good.substr(8),  // prefixes are case-sensitive
       "sk-test_" + good.substr(8),
       "sk_test-" + good.substr(8),
   };

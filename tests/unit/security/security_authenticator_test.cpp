@@ -35,17 +35,12 @@ TEST(AuthorizationHeader, AcceptedForms) {
 TEST(AuthorizationHeader, RefusedForms) {
   const auto key = generate_api_key(sdk::Mode::test).key;
   for (const std::string& v : {
-           std::string(""),
-           std::string("   "),
-           std::string("Bearer"),
-           std::string("Bearer "),
-           "Bearer " + key + " extra",
-           "Token " + key,
-           "Digest " + key,
-           "Basic " + sdk::base64_encode(key),                // no colon
-           "Basic " + sdk::base64_encode(key + ":secret"),    // password must be empty
-           "Basic " + sdk::base64_encode(":" + key),          // key as password
-           "Basic " + key,                                     // not base64 of user:
+           std::string(""), std::string("   "), std::string("Bearer"), std::string("Bearer "),
+           "Bearer " + key + " extra", "Token " + key, "Digest " + key,
+           "Basic " + sdk::base64_encode(key),              // no colon
+           "Basic " + sdk::base64_encode(key + ":secret"),  // password must be empty
+           "Basic " + sdk::base64_encode(":" + key),        // key as password
+           "Basic " + key,                                  // not base64 of user:
            std::string("Basic !!!!"),
            std::string("eyJhbGciOiJIUzI1NiJ9"),  // bare non-key
        }) {
@@ -137,10 +132,10 @@ TEST_F(AuthenticatorTest, MissingOrEmptyHeaderIsMissingCredentials) {
 }
 
 TEST_F(AuthenticatorTest, MalformedKeysNeverReachTheDirectory) {
-  for (const std::string& v : {"Bearer sk_test_short", "Bearer " + test_key.substr(0, 66),
-                               "Bearer " + test_key + "0", "Bearer xk_test_" + test_key.substr(8),
-                               "Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig", "Token " + test_key,
-                               "Bearer " + test_key.substr(0, 30) + "-" + test_key.substr(31)}) {
+  for (const std::string& v : std::vector<std::string>{
+           "Bearer sk_test_short", "Bearer " + test_key.substr(0, 66), "Bearer " + test_key + "0",
+           "Bearer xk_test_" + test_key.substr(8), "Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig",
+           "Token " + test_key, "Bearer " + test_key.substr(0, 30) + "-" + test_key.substr(31)}) {
     auto r = authenticate(v);
     ASSERT_FALSE(r.ok()) << v;
     EXPECT_EQ(r.error().kind, Kind::invalid_key) << v;
@@ -223,13 +218,14 @@ class AuthenticatedTest : public AuthenticatorTest {
  protected:
   void SetUp() override {
     AuthenticatorTest::SetUp();
-    handler = api::authenticated(
-        *auth, [this](http::RequestContext&, const Principal& p)
-                   -> boost::asio::awaitable<http::Response> {
-          ++handled;
-          seen = p;
-          co_return http::Response::text(200, "ok " + p.tenant_id, "text/plain");
-        });
+    handler =
+        api::authenticated(*auth,
+                           [this](http::RequestContext&,
+                                  const Principal& p) -> boost::asio::awaitable<http::Response> {
+                             ++handled;
+                             seen = p;
+                             co_return http::Response::text(200, "ok " + p.tenant_id, "text/plain");
+                           });
   }
 
   http::Response call(std::vector<std::pair<std::string, std::string>> headers) {
@@ -302,8 +298,8 @@ TEST_F(AuthenticatedTest, TenantMismatchIs403) {
 }
 
 TEST_F(AuthenticatedTest, TwoXTenantHeadersAre403) {
-  auto r = call({{"Authorization", "Bearer " + test_key}, {"X-Tenant", "acme"},
-                 {"X-Tenant", "acme"}});
+  auto r =
+      call({{"Authorization", "Bearer " + test_key}, {"X-Tenant", "acme"}, {"X-Tenant", "acme"}});
   expect_error(r, 403, "permission_error", "TENANT_MISMATCH");
 }
 
@@ -316,8 +312,7 @@ TEST_F(AuthenticatedTest, StoreDownIs503WithRetryAfter) {
 
 TEST_F(AuthenticatedTest, OtherStoreFailureIs500) {
   directory->failure = store::StoreError{store::StoreError::Kind::internal, "42P01: boom", {}};
-  expect_error(call({{"Authorization", "Bearer " + test_key}}), 500, "api_error",
-               "INTERNAL_ERROR");
+  expect_error(call({{"Authorization", "Bearer " + test_key}}), 500, "api_error", "INTERNAL_ERROR");
 }
 
 TEST_F(AuthenticatedTest, LogsTheDisplayFormNeverTheKey) {

@@ -145,7 +145,8 @@ class PgTest : public ::testing::Test {
 };
 
 TEST(TenantName, MatchesTheSqlCheck) {
-  for (const char* ok : {"a", "acme", "Acme-Corp.eu_1", "0", "a234567890123456789012345678901234567890123456789012345678901234"}) {
+  for (const char* ok : {"a", "acme", "Acme-Corp.eu_1", "0",
+                         "a234567890123456789012345678901234567890123456789012345678901234"}) {
     EXPECT_TRUE(store::is_valid_tenant_name(ok)) << ok;
   }
   for (const char* bad : {"", "-acme", ".acme", "_acme", "ac me", "acme/x", "acmé", "acme\n",
@@ -290,12 +291,13 @@ class AuthenticatedPg : public PgTest {
     PgTest::SetUp();
     if (IsSkipped()) return;
     authenticator = std::make_unique<Authenticator>(*pool_);
-    handler = api::authenticated(*authenticator,
-                                 [this](http::RequestContext&, const Principal& p)
-                                     -> boost::asio::awaitable<http::Response> {
-                                   seen = p;
-                                   co_return http::Response::text(200, "ok", "text/plain");
-                                 });
+    handler =
+        api::authenticated(*authenticator,
+                           [this](http::RequestContext&,
+                                  const Principal& p) -> boost::asio::awaitable<http::Response> {
+                             seen = p;
+                             co_return http::Response::text(200, "ok", "text/plain");
+                           });
     tenant = make_tenant(unique("auth"));
     other_tenant = make_tenant(unique("other"));
     test_key = make_key(tenant, sdk::Mode::test);
@@ -399,14 +401,15 @@ TEST(AuthenticatedDatabaseDown, StoreUnavailableIs503AndMalformedKeysStill401) {
         co_return http::Response::text(200, "ok", "text/plain");
       });
 
-  FakeCall good({{"Authorization", "Bearer " + generate_api_key(sdk::Mode::live).key}});
+  FakeCall good(payd::testing::HeaderList{
+      {"Authorization", "Bearer " + generate_api_key(sdk::Mode::live).key}});
   auto r = good.run(handler);
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_EQ(error_of(r).at("code").as_string(), "SERVICE_UNAVAILABLE");
   EXPECT_TRUE(r.headers.get("Retry-After").has_value());
 
   // A malformed key is refused before any query, so the outage does not show.
-  FakeCall malformed({{"Authorization", "Bearer sk_live_123"}});
+  FakeCall malformed(payd::testing::HeaderList{{"Authorization", "Bearer sk_live_123"}});
   r = malformed.run(handler);
   EXPECT_EQ(r.status, 401) << r.body;
   FakeCall missing;

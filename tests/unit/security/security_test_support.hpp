@@ -53,12 +53,14 @@ class FakeKeyDirectory final : public security::ApiKeyDirectory {
   }
 };
 
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
 // A request to a protected route, for calling a wrapped handler directly.
 struct FakeCall {
   http::Request request;
   http::Route route{http::Method::get, "/api/v1/test", {}, {}};
 
-  explicit FakeCall(std::vector<std::pair<std::string, std::string>> headers = {}) {
+  explicit FakeCall(HeaderList headers = {}) {
     request.method = http::Method::get;
     request.target = request.path = "/api/v1/test";
     for (auto& [k, v] : headers) request.headers.add(k, v);
