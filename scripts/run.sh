@@ -106,6 +106,13 @@ on_signal() { stopping=1; echo >&2; say "stopping payd and PostgreSQL"; stop_all
 trap on_signal INT TERM HUP
 trap 'stop_all 1' EXIT   # an unexpected error: still clean up
 
+# --- schema and a demo key ---------------------------------------------------------------
+"$payd_bin" migrate --config "$config" >&2
+"$payd_bin" admin tenant create demo --config "$config" >/dev/null 2>&1 || true  # exists on re-runs
+demo_key=$("$payd_bin" admin key create --tenant demo --mode test --name run.sh --json \
+             --config "$config" | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
+[[ -n "$demo_key" ]] || { say "could not create a demo API key"; exit 1; }
+
 # --- payd ------------------------------------------------------------------------------
 # In its own session: the terminal's Ctrl-C reaches only this script, which then sends
 # payd exactly one SIGTERM; a terminal hangup would otherwise be a SIGHUP (= reload).
@@ -139,6 +146,18 @@ cat >&2 <<EOF
   curl $base/readyz
   curl $base/metrics
   kill -HUP $payd_pid        # reload $config
+
+  A test-mode API key for tenant "demo" (new each run; more with
+  \`$payd_bin admin key create --tenant demo --mode test --config $config\`):
+
+  KEY=$demo_key
+  curl -s $base/api/v1/payments -H "Authorization: Bearer \$KEY" -H 'Content-Type: application/json' \\
+       -H 'Idempotency-Key: demo-1' \\
+       -d '{"amount":2000,"currency":"USD","capture_method":"manual","payment_method":"4242424242424242"}'
+  curl -s -X POST $base/api/v1/payments/PAY_ID/capture -H "Authorization: Bearer \$KEY" \\
+       -H 'Content-Type: application/json' -d '{"amount":1500}'
+  curl -s $base/api/v1/refunds -H "Authorization: Bearer \$KEY" -H 'Content-Type: application/json' \\
+       -d '{"payment_id":"PAY_ID","amount":500}'
 
   Press Ctrl-C to stop payd and PostgreSQL.
 
