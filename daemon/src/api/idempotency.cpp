@@ -11,6 +11,7 @@
 
 #include "api/store_errors.hpp"
 #include "http/api_error.hpp"
+#include "http/route_table.hpp"
 #include "observability/log.hpp"
 #include "payd/sdk/crypto.hpp"
 #include "payd/sdk/names.hpp"
