@@ -106,7 +106,8 @@ class PgTest : public ::testing::Test {
     db_.reset();
   }
   void SetUp() override {
-    if (!db_) GTEST_SKIP() << "PAYD_TEST_DATABASE_URL is not set";
+    // Never a skip: scripts/test.sh always provides a database.
+    ASSERT_TRUE(db_) << "PAYD_TEST_DATABASE_URL is not set (run ./scripts/test.sh)";
   }
 
   // Runs `job` in one transaction; fails the test on a store error.
