@@ -107,7 +107,7 @@ class PgTest : public ::testing::Test {
   }
   void SetUp() override {
     // Never a skip: scripts/test.sh always provides a database.
-    ASSERT_TRUE(db_) << "PAYD_TEST_DATABASE_URL is not set (run ./scripts/test.sh)";
+    ASSERT_TRUE(db_ != nullptr) << "PAYD_TEST_DATABASE_URL is not set (run ./scripts/test.sh)";
   }
 
   // Runs `job` in one transaction; fails the test on a store error.
