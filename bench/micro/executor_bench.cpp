@@ -24,7 +24,8 @@
 //
 // The server listens on 127.0.0.1 (ephemeral port) only and is stopped before exit.
 // PAYD_BENCH_PIN=1 pins the server's thread to CPU 0 and the benchmark's to CPU 1, so the
-// two never share a core nor swap places between repetitions.
+// two never share a core nor swap places between repetitions (steadier on an idle machine,
+// much worse with a busy neighbour).
 
 #include <benchmark/benchmark.h>
 #include <prometheus/registry.h>

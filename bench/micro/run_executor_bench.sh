@@ -12,10 +12,12 @@
 #   ninja -C build/bench-helper payd_executor_bench
 #
 # Environment: REPETITIONS (5), MIN_TIME (seconds per repetition, 1), FILTER (benchmark
-# regex, all), PIN (0; 1: the server's thread on CPU 0, the client's on CPU 1), OUT_DIR (default build/bench/executor-<timestamp>), QUIET_PCT (10) /
-# QUIET_WAIT (180): first wait up to QUIET_WAIT seconds for the machine's CPU use to drop
-# below QUIET_PCT percent. Output: console.txt and results.json (Google Benchmark's JSON)
-# in OUT_DIR, the summary on stdout (also summary.txt). Needs python3.
+# regex, all), PIN (0; 1: the server's thread on CPU 0, the client's on CPU 1), OUT_DIR
+# (default build/bench/executor-<timestamp>), QUIET_PCT (10) / QUIET_WAIT (180): first
+# wait up to QUIET_WAIT seconds for the machine's CPU use to drop below QUIET_PCT percent.
+# Output: console.txt and results.json (Google Benchmark's JSON) in OUT_DIR, the summary on
+# stdout (also summary.txt), with the other processes' CPU use during the run (a busy
+# neighbour changes every figure: compare runs with the same). Needs python3.
 # The benchmark's server listens on 127.0.0.1 only and stops with the benchmark.
 set -euo pipefail
 
