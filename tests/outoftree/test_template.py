@@ -31,7 +31,10 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 from paydtest import clean_env, free_port, http_get, payd_bin, start_payd  # noqa: E402
 
-ABI_TAG = re.compile(rb"payd-sdk/[0-9]+;[\x20-\x7e]+")
+# The whole tag (SDK major; compiler; Boost; C++ standard). Anchored at both ends: an
+# optimised payd stores some string constants back to back without a NUL, so a loose
+# pattern would also catch a message that merely quotes part of the tag.
+ABI_TAG = re.compile(rb"payd-sdk/[0-9]+;[\x20-\x3a\x3c-\x7e]+;boost-[0-9_]+;cxx-[0-9]+L")
 STEP_TIMEOUT = 240  # seconds for any one configure/build/install/test step
 
 
