@@ -1,6 +1,6 @@
 #include "api/authenticated.hpp"
 
-#include "api/store_errors.hpp"
+#include "core/store_failure.hpp"
 #include "http/api_error.hpp"
 #include "observability/log.hpp"
 
@@ -43,7 +43,7 @@ http::Response authentication_failure(const security::AuthError& error,
                             {}}
           .to_response(request_id);
     case Kind::store:
-      return store_failure(error.store_error, request_id).to_response(request_id);
+      return core::store_failure(error.store_error, request_id).to_response(request_id);
   }
   return http::ApiError::internal().to_response(request_id);
 }

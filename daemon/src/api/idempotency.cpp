@@ -9,7 +9,7 @@
 #include <optional>
 #include <utility>
 
-#include "api/store_errors.hpp"
+#include "core/store_failure.hpp"
 #include "http/api_error.hpp"
 #include "http/route_table.hpp"
 #include "observability/log.hpp"
@@ -238,7 +238,7 @@ asio::awaitable<http::Response> run_idempotently(IdempotencyService& service,
   auto claimed = co_await service.pool().transact(
       [&](store::Tx& tx) { claim = store::claim_idempotency_key(tx, claim_request); });
   if (!claimed) {
-    co_return store_failure(claimed.error(), ctx.request_id).to_response(ctx.request_id);
+    co_return core::store_failure(claimed.error(), ctx.request_id).to_response(ctx.request_id);
   }
 
   using Kind = store::IdempotencyClaim::Kind;

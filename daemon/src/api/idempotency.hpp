@@ -28,7 +28,7 @@
 //     one that recorded a resource answers 409 idempotency_error IDEMPOTENCY_REQUEST_INCOMPLETE
 //     naming the resource, and never runs again. When `inner` throws, the claim stays
 //     in_progress (the outcome is unknown) and the client gets 500;
-//   * the database failing during the claim answers as api::store_failure does (503 with
+//   * the database failing during the claim answers as core::store_failure does (503 with
 //     Retry-After when it is down) and `inner` does not run; failing when the response is
 //     stored still returns the response (logged; the stale rule applies to the claim).
 

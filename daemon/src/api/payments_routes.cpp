@@ -66,11 +66,12 @@ Result<core::CreatePayment, http::ApiError> read_create_payment(const json::obje
       auto unit = item.required_int64("unit_amount");
       auto qty = item.optional_int64("quantity");
       auto sku = item.optional_string("sku", 64);
-      if (unit && *unit < 0) item.reject({400, http::ErrorType::invalid_request, "INVALID_AMOUNT",
-                                          "unit_amount must not be negative.",
-                                          item.path("unit_amount")});
-      if (qty && *qty < 1) item.reject({400, http::ErrorType::invalid_request, "PARAMETER_INVALID",
-                                        "quantity must be at least 1.", item.path("quantity")});
+      if (unit && *unit < 0)
+        item.reject({400, http::ErrorType::invalid_request, "INVALID_AMOUNT",
+                     "unit_amount must not be negative.", item.path("unit_amount")});
+      if (qty && *qty < 1)
+        item.reject({400, http::ErrorType::invalid_request, "PARAMETER_INVALID",
+                     "quantity must be at least 1.", item.path("quantity")});
       if (name) li.name = *name;
       if (unit) li.unit_amount = *unit;
       if (qty) li.quantity = *qty;
@@ -83,8 +84,9 @@ Result<core::CreatePayment, http::ApiError> read_create_payment(const json::obje
   if (!money) return fail(money.error());
   p.amount = *amount;
   p.currency = money->code;
-  if (capture) p.capture_method = *capture == "manual" ? sdk::CaptureMethod::manual
-                                                        : sdk::CaptureMethod::automatic;
+  if (capture)
+    p.capture_method =
+        *capture == "manual" ? sdk::CaptureMethod::manual : sdk::CaptureMethod::automatic;
   if (types) {
     if (types->empty()) {
       return fail(http::ApiError{400, http::ErrorType::invalid_request, "PARAMETER_INVALID",
@@ -105,19 +107,24 @@ Result<core::CreatePayment, http::ApiError> read_create_payment(const json::obje
   return p;
 }
 
-Result<std::optional<store::ListPosition>, http::ApiError> read_position(QueryParams& q) {
-  auto cursor = q.get("cursor");
-  auto parsed = parse_cursor(cursor ? std::optional<std::string_view>(*cursor) : std::nullopt);
-  if (!parsed) return fail(parsed.error());
-  if (!*parsed) return std::optional<store::ListPosition>();
-  return std::optional<store::ListPosition>(store::ListPosition{(*parsed)->created_at_us, (*parsed)->id});
-}
+// `limit` and `cursor`, the paging parameters of every list.
+struct PageQuery {
+  unsigned limit = 0;
+  std::optional<store::ListPosition> after;
+};
 
-Result<unsigned, http::ApiError> read_limit(QueryParams& q) {
-  auto raw = q.get("limit");
-  auto limit = parse_limit(raw ? std::optional<std::string_view>(*raw) : std::nullopt);
+Result<PageQuery, http::ApiError> read_page(QueryParams& q) {
+  auto raw_limit = q.get("limit");
+  auto limit = parse_limit(raw_limit ? std::optional<std::string_view>(*raw_limit) : std::nullopt);
   if (!limit) return fail(limit.error());
-  return static_cast<unsigned>(*limit);
+  auto raw_cursor = q.get("cursor");
+  auto cursor =
+      parse_cursor(raw_cursor ? std::optional<std::string_view>(*raw_cursor) : std::nullopt);
+  if (!cursor) return fail(cursor.error());
+  PageQuery page;
+  page.limit = static_cast<unsigned>(*limit);
+  if (*cursor) page.after = store::ListPosition{(*cursor)->created_at_us, (*cursor)->id};
+  return page;
 }
 
 std::optional<http::ApiError> read_int_filter(QueryParams& q, std::string_view name,
@@ -141,20 +148,28 @@ std::optional<http::ApiError> read_time_filter(QueryParams& q, std::string_view 
   auto seconds = core::parse_rfc3339(*v);
   if (!seconds) {
     return http::ApiError{400, http::ErrorType::invalid_request, "PARAMETER_INVALID",
-                          std::string(name) + " must be an RFC 3339 timestamp such as "
-                          "2026-11-23T10:00:00Z.",
+                          std::string(name) +
+                              " must be an RFC 3339 timestamp such as "
+                              "2026-11-23T10:00:00Z.",
                           std::string(name)};
   }
   out_us = *seconds * 1'000'000;
   return std::nullopt;
 }
 
-json::object list_json(json::array data, bool has_more, std::string next_cursor) {
+// {"object": "list", "data": [...], "has_more", "next_cursor"}; the cursor points after
+// the last item shown.
+template <typename Record, typename Render>
+json::object list_json(const std::vector<Record>& items, bool has_more, Render render) {
+  json::array data;
+  for (const auto& item : items) data.emplace_back(render(item));
   json::object o;
   o["object"] = "list";
   o["data"] = std::move(data);
   o["has_more"] = has_more;
-  o["next_cursor"] = has_more ? json::value(std::move(next_cursor)) : json::value(nullptr);
+  o["next_cursor"] = has_more && !items.empty()
+                         ? json::value(encode_cursor(items.back().created_at_us, items.back().id))
+                         : json::value(nullptr);
   return o;
 }
 
@@ -166,198 +181,191 @@ void add_payments_routes(http::RouteTable& routes, security::Authenticator& auth
 
   routes.add(
       Method::post, "/api/v1/payments",
-      authenticated(authenticator,
-                    idempotent([service](RequestContext& ctx,
-                                         const Principal& who) -> asio::awaitable<Response> {
-                      auto body = http::parse_json_object(ctx);
-                      if (!body) co_return error(body.error(), ctx);
-                      auto request = read_create_payment(*body);
-                      if (!request) co_return error(request.error(), ctx);
-                      auto caller = caller_of(ctx, who);
-                      auto created = co_await service->create(std::move(caller), std::move(*request));
-                      if (!created) co_return error(created.error(), ctx);
-                      co_return Response::json(201, payment_json(created->payment, created->attempts));
-                    })),
+      authenticated(
+          authenticator, idempotent([service](RequestContext& ctx,
+                                              const Principal& who) -> asio::awaitable<Response> {
+            auto body = http::parse_json_object(ctx);
+            if (!body) co_return error(body.error(), ctx);
+            auto request = read_create_payment(*body);
+            if (!request) co_return error(request.error(), ctx);
+            auto caller = caller_of(ctx, who);
+            auto created = co_await service->create(std::move(caller), std::move(*request));
+            if (!created) co_return error(created.error(), ctx);
+            co_return Response::json(201, payment_json(created->payment, created->attempts));
+          })),
       {.permission = "payments:create"});
 
-  routes.add(
-      Method::get, "/api/v1/payments/{id}",
-      authenticated(authenticator,
-                    [service](RequestContext& ctx, const Principal& who) -> asio::awaitable<Response> {
-                      auto caller = caller_of(ctx, who);
-                      std::string id(ctx.params.get("id"));
-                      auto found = co_await service->get(std::move(caller), std::move(id));
-                      if (!found) co_return error(found.error(), ctx);
-                      co_return Response::json(200, payment_json(found->payment, found->attempts));
-                    }),
-      {.permission = "payments:read"});
+  routes.add(Method::get, "/api/v1/payments/{id}",
+             authenticated(
+                 authenticator,
+                 [service](RequestContext& ctx, const Principal& who) -> asio::awaitable<Response> {
+                   auto caller = caller_of(ctx, who);
+                   std::string id(ctx.params.get("id"));
+                   auto found = co_await service->get(std::move(caller), std::move(id));
+                   if (!found) co_return error(found.error(), ctx);
+                   co_return Response::json(200, payment_json(found->payment, found->attempts));
+                 }),
+             {.permission = "payments:read"});
 
-  routes.add(
-      Method::get, "/api/v1/payments",
-      authenticated(
-          authenticator,
-          [service](RequestContext& ctx, const Principal& who) -> asio::awaitable<Response> {
-            auto q = QueryParams::parse(ctx.request.query);
-            if (!q) co_return error(q.error(), ctx);
-            auto limit = read_limit(*q);
-            if (!limit) co_return error(limit.error(), ctx);
-            auto position = read_position(*q);
-            if (!position) co_return error(position.error(), ctx);
-            store::PaymentFilter filter;
-            if (auto s = q->get("status")) {
-              filter.status = sdk::parse_payment_status(*s);
-              if (!filter.status) {
-                co_return error({400, http::ErrorType::invalid_request, "PARAMETER_INVALID",
-                                 "status must be one of requires_action, processing, "
-                                 "requires_capture, succeeded, canceled, failed, expired.",
-                                 std::string("status")},
-                                ctx);
-              }
-            }
-            if (auto c = q->get("connector")) filter.connector_id = *c;
-            if (auto c = q->get("currency")) {
-              auto cur = core::find_currency(*c);
-              if (!cur) {
-                co_return error({400, http::ErrorType::invalid_request, "INVALID_CURRENCY",
-                                 "currency is not an ISO 4217 code payd knows.",
-                                 std::string("currency")},
-                                ctx);
-              }
-              filter.currency = cur->code;
-            }
-            if (auto r = q->get("reference")) filter.reference = *r;
-            if (auto e = read_time_filter(*q, "created_gte", filter.created_gte_us)) co_return error(*e, ctx);
-            if (auto e = read_time_filter(*q, "created_lte", filter.created_lte_us)) co_return error(*e, ctx);
-            if (auto e = read_int_filter(*q, "amount_gte", filter.amount_gte)) co_return error(*e, ctx);
-            if (auto e = read_int_filter(*q, "amount_lte", filter.amount_lte)) co_return error(*e, ctx);
-            if (auto done = q->finish(); !done) co_return error(done.error(), ctx);
-            auto caller = caller_of(ctx, who);
-            auto page = co_await service->list(std::move(caller), std::move(filter),
-                                               std::move(*position), *limit);
-            if (!page) co_return error(page.error(), ctx);
-            json::array data;
-            for (const auto& p : page->items) data.emplace_back(payment_json(p));
-            std::string next;
-            if (!page->items.empty()) {
-              next = encode_cursor(page->items.back().created_at_us, page->items.back().id);
-            }
-            co_return Response::json(200, list_json(std::move(data), page->has_more, std::move(next)));
-          }),
-      {.permission = "payments:read"});
+  routes.add(Method::get, "/api/v1/payments",
+             authenticated(
+                 authenticator,
+                 [service](RequestContext& ctx, const Principal& who) -> asio::awaitable<Response> {
+                   auto q = QueryParams::parse(ctx.request.query);
+                   if (!q) co_return error(q.error(), ctx);
+                   auto paging = read_page(*q);
+                   if (!paging) co_return error(paging.error(), ctx);
+                   store::PaymentFilter filter;
+                   if (auto s = q->get("status")) {
+                     filter.status = sdk::parse_payment_status(*s);
+                     if (!filter.status) {
+                       co_return error({400, http::ErrorType::invalid_request, "PARAMETER_INVALID",
+                                        "status must be one of requires_action, processing, "
+                                        "requires_capture, succeeded, canceled, failed, expired.",
+                                        std::string("status")},
+                                       ctx);
+                     }
+                   }
+                   if (auto c = q->get("connector")) filter.connector_id = *c;
+                   if (auto c = q->get("currency")) {
+                     auto cur = core::find_currency(*c);
+                     if (!cur) {
+                       co_return error({400, http::ErrorType::invalid_request, "INVALID_CURRENCY",
+                                        "currency is not an ISO 4217 code payd knows.",
+                                        std::string("currency")},
+                                       ctx);
+                     }
+                     filter.currency = cur->code;
+                   }
+                   if (auto r = q->get("reference")) filter.reference = *r;
+                   if (auto e = read_time_filter(*q, "created_gte", filter.created_gte_us))
+                     co_return error(*e, ctx);
+                   if (auto e = read_time_filter(*q, "created_lte", filter.created_lte_us))
+                     co_return error(*e, ctx);
+                   if (auto e = read_int_filter(*q, "amount_gte", filter.amount_gte))
+                     co_return error(*e, ctx);
+                   if (auto e = read_int_filter(*q, "amount_lte", filter.amount_lte))
+                     co_return error(*e, ctx);
+                   if (auto done = q->finish(); !done) co_return error(done.error(), ctx);
+                   auto caller = caller_of(ctx, who);
+                   auto page = co_await service->list(std::move(caller), std::move(filter),
+                                                      std::move(paging->after), paging->limit);
+                   if (!page) co_return error(page.error(), ctx);
+                   co_return Response::json(200, list_json(page->items, page->has_more,
+                                                           [](const store::PaymentRecord& p) {
+                                                             return payment_json(p);
+                                                           }));
+                 }),
+             {.permission = "payments:read"});
 
   routes.add(
       Method::post, "/api/v1/payments/{id}/capture",
-      authenticated(authenticator,
-                    idempotent([service](RequestContext& ctx,
-                                         const Principal& who) -> asio::awaitable<Response> {
-                      std::optional<std::int64_t> amount;
-                      if (!ctx.request.body.empty()) {
-                        auto body = http::parse_json_object(ctx);
-                        if (!body) co_return error(body.error(), ctx);
-                        FieldReader r(*body);
-                        amount = r.optional_int64("amount");
-                        if (auto done = r.finish(); !done) co_return error(done.error(), ctx);
-                      }
-                      auto caller = caller_of(ctx, who);
-                      std::string id(ctx.params.get("id"));
-                      auto done = co_await service->capture(std::move(caller), std::move(id), amount);
-                      if (!done) co_return error(done.error(), ctx);
-                      co_return Response::json(200, payment_json(done->payment, done->attempts));
-                    })),
+      authenticated(
+          authenticator, idempotent([service](RequestContext& ctx,
+                                              const Principal& who) -> asio::awaitable<Response> {
+            std::optional<std::int64_t> amount;
+            if (!ctx.request.body.empty()) {
+              auto body = http::parse_json_object(ctx);
+              if (!body) co_return error(body.error(), ctx);
+              FieldReader r(*body);
+              amount = r.optional_int64("amount");
+              if (auto done = r.finish(); !done) co_return error(done.error(), ctx);
+            }
+            auto caller = caller_of(ctx, who);
+            std::string id(ctx.params.get("id"));
+            auto done = co_await service->capture(std::move(caller), std::move(id), amount);
+            if (!done) co_return error(done.error(), ctx);
+            co_return Response::json(200, payment_json(done->payment, done->attempts));
+          })),
       {.permission = "payments:capture"});
 
-  routes.add(
-      Method::post, "/api/v1/payments/{id}/cancel",
-      authenticated(authenticator,
-                    idempotent([service](RequestContext& ctx,
-                                         const Principal& who) -> asio::awaitable<Response> {
-                      if (!ctx.request.body.empty()) {
-                        auto body = http::parse_json_object(ctx);
-                        if (!body) co_return error(body.error(), ctx);
-                        FieldReader r(*body);
-                        if (auto done = r.finish(); !done) co_return error(done.error(), ctx);
-                      }
-                      auto caller = caller_of(ctx, who);
-                      std::string id(ctx.params.get("id"));
-                      auto done = co_await service->cancel(std::move(caller), std::move(id));
-                      if (!done) co_return error(done.error(), ctx);
-                      co_return Response::json(200, payment_json(done->payment, done->attempts));
-                    })),
-      {.permission = "payments:cancel"});
+  routes.add(Method::post, "/api/v1/payments/{id}/cancel",
+             authenticated(authenticator,
+                           idempotent([service](RequestContext& ctx,
+                                                const Principal& who) -> asio::awaitable<Response> {
+                             if (!ctx.request.body.empty()) {
+                               auto body = http::parse_json_object(ctx);
+                               if (!body) co_return error(body.error(), ctx);
+                               FieldReader r(*body);
+                               if (auto done = r.finish(); !done)
+                                 co_return error(done.error(), ctx);
+                             }
+                             auto caller = caller_of(ctx, who);
+                             std::string id(ctx.params.get("id"));
+                             auto done = co_await service->cancel(std::move(caller), std::move(id));
+                             if (!done) co_return error(done.error(), ctx);
+                             co_return Response::json(200,
+                                                      payment_json(done->payment, done->attempts));
+                           })),
+             {.permission = "payments:cancel"});
 
   routes.add(
       Method::post, "/api/v1/refunds",
-      authenticated(authenticator,
-                    idempotent([service](RequestContext& ctx,
-                                         const Principal& who) -> asio::awaitable<Response> {
-                      auto body = http::parse_json_object(ctx);
-                      if (!body) co_return error(body.error(), ctx);
-                      FieldReader r(*body);
-                      core::CreateRefund request;
-                      auto payment_id = r.required_string("payment_id", 64);
-                      auto amount = r.optional_int64("amount");
-                      auto reason = r.optional_enum(
-                          "reason", {"requested_by_customer", "duplicate", "fraudulent", "other"});
-                      auto metadata = r.optional_metadata("metadata");
-                      if (auto done = r.finish(); !done) co_return error(done.error(), ctx);
-                      if (amount && *amount <= 0) {
-                        co_return error({400, http::ErrorType::invalid_request, "INVALID_AMOUNT",
-                                         "amount must be a positive integer in minor units.",
-                                         std::string("amount")},
-                                        ctx);
-                      }
-                      request.payment_id = std::move(*payment_id);
-                      request.amount = amount;
-                      if (reason) request.reason = std::move(*reason);
-                      if (metadata) {
-                        for (auto& [k, v] : *metadata) request.metadata[k] = v;
-                      }
-                      auto caller = caller_of(ctx, who);
-                      auto created = co_await service->refund(std::move(caller), std::move(request));
-                      if (!created) co_return error(created.error(), ctx);
-                      co_return Response::json(201, refund_json(*created));
-                    })),
+      authenticated(
+          authenticator, idempotent([service](RequestContext& ctx,
+                                              const Principal& who) -> asio::awaitable<Response> {
+            auto body = http::parse_json_object(ctx);
+            if (!body) co_return error(body.error(), ctx);
+            FieldReader r(*body);
+            core::CreateRefund request;
+            auto payment_id = r.required_string("payment_id", 64);
+            auto amount = r.optional_int64("amount");
+            auto reason = r.optional_enum(
+                "reason", {"requested_by_customer", "duplicate", "fraudulent", "other"});
+            auto metadata = r.optional_metadata("metadata");
+            if (auto done = r.finish(); !done) co_return error(done.error(), ctx);
+            if (amount && *amount <= 0) {
+              co_return error(
+                  {400, http::ErrorType::invalid_request, "INVALID_AMOUNT",
+                   "amount must be a positive integer in minor units.", std::string("amount")},
+                  ctx);
+            }
+            request.payment_id = std::move(*payment_id);
+            request.amount = amount;
+            if (reason) request.reason = std::move(*reason);
+            if (metadata) {
+              for (auto& [k, v] : *metadata) request.metadata[k] = v;
+            }
+            auto caller = caller_of(ctx, who);
+            auto created = co_await service->refund(std::move(caller), std::move(request));
+            if (!created) co_return error(created.error(), ctx);
+            co_return Response::json(201, refund_json(*created));
+          })),
       {.permission = "refunds:create"});
 
-  routes.add(
-      Method::get, "/api/v1/refunds/{id}",
-      authenticated(authenticator,
-                    [service](RequestContext& ctx, const Principal& who) -> asio::awaitable<Response> {
-                      auto caller = caller_of(ctx, who);
-                      std::string id(ctx.params.get("id"));
-                      auto found = co_await service->get_refund(std::move(caller), std::move(id));
-                      if (!found) co_return error(found.error(), ctx);
-                      co_return Response::json(200, refund_json(*found));
-                    }),
-      {.permission = "refunds:read"});
+  routes.add(Method::get, "/api/v1/refunds/{id}",
+             authenticated(
+                 authenticator,
+                 [service](RequestContext& ctx, const Principal& who) -> asio::awaitable<Response> {
+                   auto caller = caller_of(ctx, who);
+                   std::string id(ctx.params.get("id"));
+                   auto found = co_await service->get_refund(std::move(caller), std::move(id));
+                   if (!found) co_return error(found.error(), ctx);
+                   co_return Response::json(200, refund_json(*found));
+                 }),
+             {.permission = "refunds:read"});
 
-  routes.add(
-      Method::get, "/api/v1/refunds",
-      authenticated(
-          authenticator,
-          [service](RequestContext& ctx, const Principal& who) -> asio::awaitable<Response> {
-            auto q = QueryParams::parse(ctx.request.query);
-            if (!q) co_return error(q.error(), ctx);
-            auto limit = read_limit(*q);
-            if (!limit) co_return error(limit.error(), ctx);
-            auto position = read_position(*q);
-            if (!position) co_return error(position.error(), ctx);
-            std::string payment_id;
-            if (auto p = q->get("payment_id")) payment_id = *p;
-            if (auto done = q->finish(); !done) co_return error(done.error(), ctx);
-            auto caller = caller_of(ctx, who);
-            auto page = co_await service->list_refunds(std::move(caller), std::move(payment_id),
-                                                       std::move(*position), *limit);
-            if (!page) co_return error(page.error(), ctx);
-            json::array data;
-            for (const auto& r : page->items) data.emplace_back(refund_json(r));
-            std::string next;
-            if (!page->items.empty()) {
-              next = encode_cursor(page->items.back().created_at_us, page->items.back().id);
-            }
-            co_return Response::json(200, list_json(std::move(data), page->has_more, std::move(next)));
-          }),
-      {.permission = "refunds:read"});
+  routes.add(Method::get, "/api/v1/refunds",
+             authenticated(
+                 authenticator,
+                 [service](RequestContext& ctx, const Principal& who) -> asio::awaitable<Response> {
+                   auto q = QueryParams::parse(ctx.request.query);
+                   if (!q) co_return error(q.error(), ctx);
+                   auto paging = read_page(*q);
+                   if (!paging) co_return error(paging.error(), ctx);
+                   std::string payment_id;
+                   if (auto p = q->get("payment_id")) payment_id = *p;
+                   if (auto done = q->finish(); !done) co_return error(done.error(), ctx);
+                   auto caller = caller_of(ctx, who);
+                   auto page =
+                       co_await service->list_refunds(std::move(caller), std::move(payment_id),
+                                                      std::move(paging->after), paging->limit);
+                   if (!page) co_return error(page.error(), ctx);
+                   co_return Response::json(
+                       200, list_json(page->items, page->has_more,
+                                      [](const store::RefundRecord& r) { return refund_json(r); }));
+                 }),
+             {.permission = "refunds:read"});
 }
 
 }  // namespace payd::api

@@ -114,7 +114,6 @@ class PaymentService {
       unsigned limit);
 
  private:
-  struct Running;
   boost::asio::awaitable<Result<PaymentSnapshot, http::ApiError>> follow_up(
       Caller caller, std::string id, sdk::Operation op, std::optional<std::int64_t> amount);
 

@@ -1,8 +1,8 @@
-#include "api/store_errors.hpp"
+#include "core/store_failure.hpp"
 
 #include "observability/log.hpp"
 
-namespace payd::api {
+namespace payd::core {
 
 http::ApiError store_failure(const store::StoreError& error, std::string_view request_id) {
   using Kind = store::StoreError::Kind;
@@ -18,10 +18,10 @@ http::ApiError store_failure(const store::StoreError& error, std::string_view re
       return http::ApiError::unavailable(
           "payd is overloaded; nothing was changed. Retry after the indicated delay.", 1);
     case Kind::in_doubt:
-      return {503, http::ErrorType::api, "SERVICE_UNAVAILABLE",
-              "The database connection was lost while committing; the change may have been "
-              "applied. Retry with the same Idempotency-Key.",
-              {}, 2U};
+      return http::ApiError::unavailable(
+          "The database connection was lost while committing; the change may have been "
+          "applied. Retry with the same Idempotency-Key to learn the result.",
+          2);
     case Kind::conflict:
     case Kind::internal:
       break;
@@ -29,4 +29,4 @@ http::ApiError store_failure(const store::StoreError& error, std::string_view re
   return http::ApiError::internal();
 }
 
-}  // namespace payd::api
+}  // namespace payd::core
