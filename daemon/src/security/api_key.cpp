@@ -6,9 +6,12 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "security/random.hpp"
+#include "core/random_text.hpp"
 
 namespace payd::security {
+
+using core::is_base62;
+using core::random_base62;
 
 namespace {
 

@@ -8,9 +8,12 @@
 
 #include "security/api_key.hpp"
 #include "security/api_key_issue.hpp"
-#include "security/random.hpp"
+#include "core/random_text.hpp"
 
 namespace payd::security {
+
+using core::is_base62;
+using core::random_base62;
 namespace {
 
 bool all_base62(std::string_view s) {

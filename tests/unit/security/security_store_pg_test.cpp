@@ -11,7 +11,7 @@
 #include "core/ids.hpp"
 #include "security/api_key_issue.hpp"
 #include "security/authenticator.hpp"
-#include "security/random.hpp"
+#include "core/random_text.hpp"
 #include "security_test_support.hpp"
 #include "store/api_key_store.hpp"
 #include "store/connection_pool.hpp"
@@ -20,6 +20,9 @@
 #include "store/tenant_store.hpp"
 
 namespace payd::security {
+
+using core::is_base62;
+using core::random_base62;
 namespace {
 
 using payd::testing::error_of;

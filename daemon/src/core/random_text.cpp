@@ -1,11 +1,11 @@
-#include "security/random.hpp"
+#include "core/random_text.hpp"
 
 #include <openssl/rand.h>
 
 #include <array>
 #include <stdexcept>
 
-namespace payd::security {
+namespace payd::core {
 
 std::string random_base62(std::size_t n) {
   // 248 = 4 * 62: bytes at or above it are rejected so that `byte % 62` is uniform.
@@ -15,7 +15,7 @@ std::string random_base62(std::size_t n) {
   std::array<unsigned char, 64> buf{};
   while (out.size() < n) {
     if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1) {
-      throw std::runtime_error("RAND_bytes failed: no random bytes for a credential");
+      throw std::runtime_error("RAND_bytes failed: no random bytes for an id or a credential");
     }
     for (unsigned char b : buf) {
       if (b >= kLimit) continue;
@@ -26,4 +26,4 @@ std::string random_base62(std::size_t n) {
   return out;
 }
 
-}  // namespace payd::security
+}  // namespace payd::core

@@ -1,12 +1,12 @@
 #pragma once
-// Random base62 strings from OpenSSL's CSPRNG (RAND_bytes), for credentials. (Resource ids
-// come from core/ids.hpp.)
+// Random base62 text from OpenSSL's CSPRNG (RAND_bytes): the random part of resource ids
+// (core/ids.hpp) and of credentials (security/api_key.hpp).
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace payd::security {
+namespace payd::core {
 
 // The 62 characters [0-9A-Za-z].
 inline constexpr std::string_view kBase62Alphabet =
@@ -21,4 +21,4 @@ inline constexpr std::string_view kBase62Alphabet =
   return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
-}  // namespace payd::security
+}  // namespace payd::core
