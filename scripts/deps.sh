@@ -5,7 +5,7 @@
 #
 #   build  compilers, CMake/Ninja and the -dev libraries
 #   run    build + PostgreSQL 15 server + curl              (scripts/run.sh)
-#   test   run + promtool, python3, systemd-analyze, dpkg-dev (scripts/test.sh, CI)
+#   test   run + promtool, python3, systemd-analyze, dpkg-dev, Node.js + npm (scripts/test.sh, CI)
 #   bench  test + wrk and nginx-light                       (bench/)
 #   list P print profile P's packages, one per line, and exit
 #
@@ -29,6 +29,12 @@ build_pkgs=(
 run_pkgs=(postgresql-15 curl util-linux)
 # prometheus: promtool; systemd: systemd-analyze; dpkg-dev + file: cpack's dpkg-shlibdeps.
 test_pkgs=(prometheus python3 systemd dpkg-dev file clang)  # clang: a second compiler for the ABI check of tests/outoftree
+# nodejs + npm: Redocly CLI lints docs/openapi.yaml (tests/peers/openapi; pinned to 1.34.x,
+# which runs on Debian 12's Node.js 18 as well as on newer ones). NodeSource's nodejs
+# includes npm and conflicts with Debian's npm package, so npm is asked for only when the
+# command is missing (Debian's own nodejs).
+test_pkgs+=(nodejs)
+command -v npm >/dev/null 2>&1 || test_pkgs+=(npm)
 bench_pkgs=(wrk nginx-light)
 
 profile="${1:-build}"

@@ -4,6 +4,7 @@
 #   ./scripts/test.sh
 #
 #   1. installs the missing Debian packages (scripts/deps.sh test; quiet when all is there)
+#      and the npm test peers from their lock files (tests/peers/*; quiet when up to date)
 #   2. configures and builds build/test (Ninja, RelWithDebInfo, PAYD_BUILD_TESTS=ON) on all cores;
 #      PAYD_SANITIZE=1 builds build/test-sanitize with ASan+UBSan instead
 #   3. starts a throwaway PostgreSQL 15 in a temporary directory (unix socket only) and
@@ -25,6 +26,18 @@ jobs="$(nproc 2>/dev/null || echo 2)"
 start=$SECONDS
 
 scripts/deps.sh test
+
+# npm test peers (Redocly CLI for docs/openapi.yaml), exactly as their lock files say. A stamp
+# (the lock file copied into node_modules) skips `npm ci` while nothing changed.
+for peer in tests/peers/*/; do
+  peer="${peer%/}"
+  [[ -f "$peer/package-lock.json" ]] || continue
+  if ! cmp -s "$peer/package-lock.json" "$peer/node_modules/.payd-installed-lock.json"; then
+    say "installing the npm packages of $peer (npm ci)"
+    (cd "$peer" && npm ci --no-audit --no-fund --loglevel=error) || { say "npm ci FAILED in $peer"; exit 1; }
+    cp "$peer/package-lock.json" "$peer/node_modules/.payd-installed-lock.json"
+  fi
+done
 
 if [[ "${PAYD_SANITIZE:-0}" == 1 ]]; then
   build_dir="${PAYD_BUILD_DIR:-build/test-sanitize}"

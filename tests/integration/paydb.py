@@ -79,3 +79,47 @@ def create_key(config_path: str, tenant: str, mode: str = "test") -> str:
     r = payd_cli(["admin", "key", "create", "--tenant", tenant, "--mode", mode, "--json"],
                  config_path)
     return json.loads(r.stdout)["key"]
+
+
+# --- a served payments database -------------------------------------------------------------
+
+# One test-mode sandbox connector, the usual connectors: section body.
+SANDBOX_TEST = ("  - id: sandbox\n    plugin: sandbox\n    mode: test\n"
+                "    config: {webhook_secret: whsec_test_integration_suite}\n")
+
+
+def plugin_dir() -> str:
+    """The built plugins (sandbox.so); fails loudly when the suite runs without them."""
+    d = os.environ.get("PAYD_PLUGIN_DIR", "")
+    if not d or not os.path.exists(os.path.join(d, "sandbox.so")):
+        raise AssertionError("PAYD_PLUGIN_DIR must hold sandbox.so")
+    return d
+
+
+def migrated_database(work: str, tenants: tuple[str, ...] = ("acme",)
+                      ) -> tuple[Database, str]:
+    """A fresh database migrated by the real `payd migrate`, with `tenants` created by
+    `payd admin`. Returns it and the admin config file (for create_key)."""
+    db = Database()
+    cfg = os.path.join(work, "admin.yaml")
+    write_config(cfg, db.url)
+    payd_cli(["migrate"], cfg)
+    for name in tenants:
+        create_tenant(cfg, name)
+    return db, cfg
+
+
+def daemon_config(port: int, db_url: str, *, connectors: str = SANDBOX_TEST,
+                  payments: str = "", log_level: str = "info", pool_size: int = 4,
+                  connect_timeout: str = "5s", extra: str = "") -> str:
+    """A payd.yaml serving the payments API on 127.0.0.1:port over db_url with the
+    built plugins; `payments` is the body of a payments: {...} flow mapping."""
+    text = (f"listen: {{address: 127.0.0.1, port: {port}}}\n"
+            "server: {threads: 2, shutdown_grace: 3s}\n"
+            f"log: {{level: {log_level}, format: json}}\n"
+            f"database: {{url: {json.dumps(db_url)}, pool_size: {pool_size}, "
+            f"connect_timeout: {connect_timeout}}}\n"
+            f"plugins: {{dir: {json.dumps(plugin_dir())}}}\n")
+    if payments:
+        text += f"payments: {{{payments}}}\n"
+    return text + "connectors:\n" + connectors + extra

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import shutil
 import tempfile
 import threading
@@ -13,7 +12,6 @@ import unittest
 import paydb
 import paydtest
 
-PLUGIN_DIR = os.environ.get("PAYD_PLUGIN_DIR", "")
 CARD_OK = "4242424242424242"
 CARD_DECLINE = "4000000000000002"
 CARD_NO_FUNDS = "4000000000009995"
@@ -25,31 +23,18 @@ CARD_UNKNOWN = "4000000000000259"
 class PaymentsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        if not PLUGIN_DIR or not os.path.exists(os.path.join(PLUGIN_DIR, "sandbox.so")):
-            raise AssertionError("PAYD_PLUGIN_DIR must hold sandbox.so")
+        paydb.plugin_dir()
         cls.work = tempfile.mkdtemp(prefix="payd-payments-")
-        cls.db = paydb.Database()
-        cls.cfg = os.path.join(cls.work, "admin.yaml")
-        paydb.write_config(cls.cfg, cls.db.url)
-        paydb.payd_cli(["migrate"], cls.cfg)
-        paydb.create_tenant(cls.cfg, "acme")
-        paydb.create_tenant(cls.cfg, "globex")
+        cls.db, cls.cfg = paydb.migrated_database(cls.work, ("acme", "globex"))
         cls.key = paydb.create_key(cls.cfg, "acme", "test")
         cls.live_key = paydb.create_key(cls.cfg, "acme", "live")
         cls.other_key = paydb.create_key(cls.cfg, "globex", "test")
-        db_url = json.dumps(cls.db.url)
-
         def config_text(port: int) -> str:
-            return (f"listen: {{address: 127.0.0.1, port: {port}}}\n"
-                    f"server: {{threads: 2, shutdown_grace: 3s}}\n"
-                    f"log: {{level: info, format: json}}\n"
-                    f"database: {{url: {db_url}, pool_size: 4}}\n"
-                    f"plugins: {{dir: {json.dumps(PLUGIN_DIR)}}}\n"
-                    "connectors:\n"
-                    "  - id: sandbox\n    plugin: sandbox\n    mode: test\n"
-                    "    config: {webhook_secret: whsec_test_payments}\n"
-                    "  - id: sandbox-live\n    plugin: sandbox\n    mode: live\n"
-                    "    config: {webhook_secret: whsec_live_payments}\n")
+            return paydb.daemon_config(
+                port, cls.db.url,
+                connectors=paydb.SANDBOX_TEST
+                + "  - id: sandbox-live\n    plugin: sandbox\n    mode: live\n"
+                "    config: {webhook_secret: whsec_live_payments}\n")
 
         cls.payd = paydtest.start_payd(cls.work, config_text=config_text)
         cls.port = cls.payd.port
@@ -190,9 +175,13 @@ class PaymentsTest(unittest.TestCase):
         self.assertEqual(p["attempts"][0]["outcome"], "unknown")
         self.assertEqual(self.db.sql(f"SELECT kind FROM scheduled_jobs WHERE object_id = '{p['id']}'"),
                          "sync_payment")
-        # An uncertain payment cannot be captured or canceled.
+        # A follow-up on an uncertain payment asks the provider first: the charge went
+        # through, so the payment is succeeded and cannot be canceled.
         self.assert_error(self.call("POST", f"/api/v1/payments/{p['id']}/cancel", {}),
                           409, "PAYMENT_INVALID_STATE")
+        s, _, after = self.call("GET", f"/api/v1/payments/{p['id']}")
+        self.assertEqual(after["status"], "succeeded", after)
+        self.assertEqual([a["operation"] for a in after["attempts"]], ["authorize", "sync"])
 
     # --- tenancy ---------------------------------------------------------------------------
 
@@ -324,6 +313,7 @@ class PaymentsTest(unittest.TestCase):
 
     def test_pagination_is_stable_and_complete(self):
         made = set()
+        noise_ids = set()
         for i in range(25):
             _, _, p = self.create(amount=100 + i, reference="page-test")
             made.add(p["id"])
@@ -334,14 +324,20 @@ class PaymentsTest(unittest.TestCase):
             s, _, page = self.call("GET", q)
             self.assertEqual(s, 200, page)
             seen += [x["id"] for x in page["data"]]
-            # Inserts while paging never duplicate or skip what existed.
-            self.create(amount=1, reference="page-test-noise")
+            # Inserts matching the same filter while paging (newer than every cursor)
+            # never shift the pages: nothing existing is duplicated or skipped.
+            _, _, noise = self.create(amount=1, reference="page-test")
+            noise_ids.add(noise["id"])
             if not page["has_more"]:
                 self.assertIsNone(page["next_cursor"])
                 break
             cursor = page["next_cursor"]
         self.assertEqual(len(seen), len(set(seen)))
         self.assertEqual(set(seen), made)
+        self.assertFalse(noise_ids & set(seen))
+        # A new walk sees everything, newest first.
+        s, _, first = self.call("GET", "/api/v1/payments?limit=100&reference=page-test")
+        self.assertEqual({x["id"] for x in first["data"]}, made | noise_ids)
 
 
 if __name__ == "__main__":

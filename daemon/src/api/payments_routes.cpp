@@ -1,9 +1,11 @@
 #include "api/payments_routes.hpp"
 
 #include <boost/json/array.hpp>
+#include <cctype>
 #include <charconv>
 
 #include "api/cursor.hpp"
+#include "api/handler_support.hpp"
 #include "api/payment_json.hpp"
 #include "api/request_fields.hpp"
 #include "core/money.hpp"
@@ -27,20 +29,6 @@ constexpr std::size_t kShortText = 255;
 constexpr std::size_t kLongText = 1000;
 constexpr std::size_t kMaxLineItems = 100;
 
-core::Caller caller_of(const RequestContext& ctx, const Principal& who) {
-  core::Caller c;
-  c.tenant_id = who.tenant_id;
-  c.tenant_name = who.tenant_name;
-  c.mode = who.mode;
-  c.idempotency_key = ctx.idempotency_key;
-  c.request_id = ctx.request_id;
-  return c;
-}
-
-Response error(const http::ApiError& e, const RequestContext& ctx) {
-  return e.to_response(ctx.request_id);
-}
-
 Result<core::CreatePayment, http::ApiError> read_create_payment(const json::object& body) {
   FieldReader r(body);
   core::CreatePayment p;
@@ -58,6 +46,17 @@ Result<core::CreatePayment, http::ApiError> read_create_payment(const json::obje
   if (auto customer = r.optional_object("customer")) {
     if (auto email = customer->optional_email("email")) p.customer_email = *email;
     if (auto name = customer->optional_string("name", kShortText)) p.customer_name = *name;
+    if (auto country = customer->optional_string("country", 2)) {
+      const bool alpha2 = country->size() == 2 &&
+                          std::isupper(static_cast<unsigned char>((*country)[0])) &&
+                          std::isupper(static_cast<unsigned char>((*country)[1]));
+      if (!alpha2) {
+        customer->reject({400, http::ErrorType::invalid_request, "PARAMETER_INVALID",
+                          "country must be an ISO 3166-1 alpha-2 code in upper case, like DE.",
+                          customer->path("country")});
+      }
+      p.country = *country;
+    }
   }
   if (auto items = r.optional_object_list("line_items", kMaxLineItems)) {
     for (auto& item : *items) {
@@ -107,26 +106,6 @@ Result<core::CreatePayment, http::ApiError> read_create_payment(const json::obje
   return p;
 }
 
-// `limit` and `cursor`, the paging parameters of every list.
-struct PageQuery {
-  unsigned limit = 0;
-  std::optional<store::ListPosition> after;
-};
-
-Result<PageQuery, http::ApiError> read_page(QueryParams& q) {
-  auto raw_limit = q.get("limit");
-  auto limit = parse_limit(raw_limit ? std::optional<std::string_view>(*raw_limit) : std::nullopt);
-  if (!limit) return fail(limit.error());
-  auto raw_cursor = q.get("cursor");
-  auto cursor =
-      parse_cursor(raw_cursor ? std::optional<std::string_view>(*raw_cursor) : std::nullopt);
-  if (!cursor) return fail(cursor.error());
-  PageQuery page;
-  page.limit = static_cast<unsigned>(*limit);
-  if (*cursor) page.after = store::ListPosition{(*cursor)->created_at_us, (*cursor)->id};
-  return page;
-}
-
 std::optional<http::ApiError> read_int_filter(QueryParams& q, std::string_view name,
                                               std::optional<std::int64_t>& out) {
   auto v = q.get(name);
@@ -157,22 +136,6 @@ std::optional<http::ApiError> read_time_filter(QueryParams& q, std::string_view 
   return std::nullopt;
 }
 
-// {"object": "list", "data": [...], "has_more", "next_cursor"}; the cursor points after
-// the last item shown.
-template <typename Record, typename Render>
-json::object list_json(const std::vector<Record>& items, bool has_more, Render render) {
-  json::array data;
-  for (const auto& item : items) data.emplace_back(render(item));
-  json::object o;
-  o["object"] = "list";
-  o["data"] = std::move(data);
-  o["has_more"] = has_more;
-  o["next_cursor"] = has_more && !items.empty()
-                         ? json::value(encode_cursor(items.back().created_at_us, items.back().id))
-                         : json::value(nullptr);
-  return o;
-}
-
 }  // namespace
 
 void add_payments_routes(http::RouteTable& routes, security::Authenticator& authenticator,
@@ -185,12 +148,12 @@ void add_payments_routes(http::RouteTable& routes, security::Authenticator& auth
           authenticator, idempotent([service](RequestContext& ctx,
                                               const Principal& who) -> asio::awaitable<Response> {
             auto body = http::parse_json_object(ctx);
-            if (!body) co_return error(body.error(), ctx);
+            if (!body) co_return error_response(body.error(), ctx);
             auto request = read_create_payment(*body);
-            if (!request) co_return error(request.error(), ctx);
+            if (!request) co_return error_response(request.error(), ctx);
             auto caller = caller_of(ctx, who);
             auto created = co_await service->create(std::move(caller), std::move(*request));
-            if (!created) co_return error(created.error(), ctx);
+            if (!created) co_return error_response(created.error(), ctx);
             co_return Response::json(201, payment_json(created->payment, created->attempts));
           })),
       {.permission = "payments:create"});
@@ -202,61 +165,62 @@ void add_payments_routes(http::RouteTable& routes, security::Authenticator& auth
                    auto caller = caller_of(ctx, who);
                    std::string id(ctx.params.get("id"));
                    auto found = co_await service->get(std::move(caller), std::move(id));
-                   if (!found) co_return error(found.error(), ctx);
+                   if (!found) co_return error_response(found.error(), ctx);
                    co_return Response::json(200, payment_json(found->payment, found->attempts));
                  }),
              {.permission = "payments:read"});
 
-  routes.add(Method::get, "/api/v1/payments",
-             authenticated(
-                 authenticator,
-                 [service](RequestContext& ctx, const Principal& who) -> asio::awaitable<Response> {
-                   auto q = QueryParams::parse(ctx.request.query);
-                   if (!q) co_return error(q.error(), ctx);
-                   auto paging = read_page(*q);
-                   if (!paging) co_return error(paging.error(), ctx);
-                   store::PaymentFilter filter;
-                   if (auto s = q->get("status")) {
-                     filter.status = sdk::parse_payment_status(*s);
-                     if (!filter.status) {
-                       co_return error({400, http::ErrorType::invalid_request, "PARAMETER_INVALID",
-                                        "status must be one of requires_action, processing, "
-                                        "requires_capture, succeeded, canceled, failed, expired.",
-                                        std::string("status")},
-                                       ctx);
-                     }
-                   }
-                   if (auto c = q->get("connector")) filter.connector_id = *c;
-                   if (auto c = q->get("currency")) {
-                     auto cur = core::find_currency(*c);
-                     if (!cur) {
-                       co_return error({400, http::ErrorType::invalid_request, "INVALID_CURRENCY",
-                                        "currency is not an ISO 4217 code payd knows.",
-                                        std::string("currency")},
-                                       ctx);
-                     }
-                     filter.currency = cur->code;
-                   }
-                   if (auto r = q->get("reference")) filter.reference = *r;
-                   if (auto e = read_time_filter(*q, "created_gte", filter.created_gte_us))
-                     co_return error(*e, ctx);
-                   if (auto e = read_time_filter(*q, "created_lte", filter.created_lte_us))
-                     co_return error(*e, ctx);
-                   if (auto e = read_int_filter(*q, "amount_gte", filter.amount_gte))
-                     co_return error(*e, ctx);
-                   if (auto e = read_int_filter(*q, "amount_lte", filter.amount_lte))
-                     co_return error(*e, ctx);
-                   if (auto done = q->finish(); !done) co_return error(done.error(), ctx);
-                   auto caller = caller_of(ctx, who);
-                   auto page = co_await service->list(std::move(caller), std::move(filter),
-                                                      std::move(paging->after), paging->limit);
-                   if (!page) co_return error(page.error(), ctx);
-                   co_return Response::json(200, list_json(page->items, page->has_more,
-                                                           [](const store::PaymentRecord& p) {
-                                                             return payment_json(p);
-                                                           }));
-                 }),
-             {.permission = "payments:read"});
+  routes.add(
+      Method::get, "/api/v1/payments",
+      authenticated(
+          authenticator,
+          [service](RequestContext& ctx, const Principal& who) -> asio::awaitable<Response> {
+            auto q = QueryParams::parse(ctx.request.query);
+            if (!q) co_return error_response(q.error(), ctx);
+            auto paging = read_page(*q);
+            if (!paging) co_return error_response(paging.error(), ctx);
+            store::PaymentFilter filter;
+            if (auto s = q->get("status")) {
+              filter.status = sdk::parse_payment_status(*s);
+              if (!filter.status) {
+                co_return error_response(
+                    {400, http::ErrorType::invalid_request, "PARAMETER_INVALID",
+                     "status must be one of requires_action, processing, "
+                     "requires_capture, succeeded, canceled, failed, expired.",
+                     std::string("status")},
+                    ctx);
+              }
+            }
+            if (auto c = q->get("connector")) filter.connector_id = *c;
+            if (auto c = q->get("currency")) {
+              auto cur = core::find_currency(*c);
+              if (!cur) {
+                co_return error_response(
+                    {400, http::ErrorType::invalid_request, "INVALID_CURRENCY",
+                     "currency is not an ISO 4217 code payd knows.", std::string("currency")},
+                    ctx);
+              }
+              filter.currency = cur->code;
+            }
+            if (auto r = q->get("reference")) filter.reference = *r;
+            if (auto e = read_time_filter(*q, "created_gte", filter.created_gte_us))
+              co_return error_response(*e, ctx);
+            if (auto e = read_time_filter(*q, "created_lte", filter.created_lte_us))
+              co_return error_response(*e, ctx);
+            if (auto e = read_int_filter(*q, "amount_gte", filter.amount_gte))
+              co_return error_response(*e, ctx);
+            if (auto e = read_int_filter(*q, "amount_lte", filter.amount_lte))
+              co_return error_response(*e, ctx);
+            if (auto done = q->finish(); !done) co_return error_response(done.error(), ctx);
+            auto caller = caller_of(ctx, who);
+            auto page = co_await service->list(std::move(caller), std::move(filter),
+                                               std::move(paging->after), paging->limit);
+            if (!page) co_return error_response(page.error(), ctx);
+            co_return Response::json(
+                200, list_json(page->items, page->has_more,
+                               [](const store::PaymentRecord& p) { return payment_json(p); }));
+          }),
+      {.permission = "payments:read"});
 
   routes.add(
       Method::post, "/api/v1/payments/{id}/capture",
@@ -266,15 +230,15 @@ void add_payments_routes(http::RouteTable& routes, security::Authenticator& auth
             std::optional<std::int64_t> amount;
             if (!ctx.request.body.empty()) {
               auto body = http::parse_json_object(ctx);
-              if (!body) co_return error(body.error(), ctx);
+              if (!body) co_return error_response(body.error(), ctx);
               FieldReader r(*body);
               amount = r.optional_int64("amount");
-              if (auto done = r.finish(); !done) co_return error(done.error(), ctx);
+              if (auto done = r.finish(); !done) co_return error_response(done.error(), ctx);
             }
             auto caller = caller_of(ctx, who);
             std::string id(ctx.params.get("id"));
             auto done = co_await service->capture(std::move(caller), std::move(id), amount);
-            if (!done) co_return error(done.error(), ctx);
+            if (!done) co_return error_response(done.error(), ctx);
             co_return Response::json(200, payment_json(done->payment, done->attempts));
           })),
       {.permission = "payments:capture"});
@@ -285,15 +249,15 @@ void add_payments_routes(http::RouteTable& routes, security::Authenticator& auth
                                                 const Principal& who) -> asio::awaitable<Response> {
                              if (!ctx.request.body.empty()) {
                                auto body = http::parse_json_object(ctx);
-                               if (!body) co_return error(body.error(), ctx);
+                               if (!body) co_return error_response(body.error(), ctx);
                                FieldReader r(*body);
                                if (auto done = r.finish(); !done)
-                                 co_return error(done.error(), ctx);
+                                 co_return error_response(done.error(), ctx);
                              }
                              auto caller = caller_of(ctx, who);
                              std::string id(ctx.params.get("id"));
                              auto done = co_await service->cancel(std::move(caller), std::move(id));
-                             if (!done) co_return error(done.error(), ctx);
+                             if (!done) co_return error_response(done.error(), ctx);
                              co_return Response::json(200,
                                                       payment_json(done->payment, done->attempts));
                            })),
@@ -305,7 +269,7 @@ void add_payments_routes(http::RouteTable& routes, security::Authenticator& auth
           authenticator, idempotent([service](RequestContext& ctx,
                                               const Principal& who) -> asio::awaitable<Response> {
             auto body = http::parse_json_object(ctx);
-            if (!body) co_return error(body.error(), ctx);
+            if (!body) co_return error_response(body.error(), ctx);
             FieldReader r(*body);
             core::CreateRefund request;
             auto payment_id = r.required_string("payment_id", 64);
@@ -313,9 +277,9 @@ void add_payments_routes(http::RouteTable& routes, security::Authenticator& auth
             auto reason = r.optional_enum(
                 "reason", {"requested_by_customer", "duplicate", "fraudulent", "other"});
             auto metadata = r.optional_metadata("metadata");
-            if (auto done = r.finish(); !done) co_return error(done.error(), ctx);
+            if (auto done = r.finish(); !done) co_return error_response(done.error(), ctx);
             if (amount && *amount <= 0) {
-              co_return error(
+              co_return error_response(
                   {400, http::ErrorType::invalid_request, "INVALID_AMOUNT",
                    "amount must be a positive integer in minor units.", std::string("amount")},
                   ctx);
@@ -328,7 +292,7 @@ void add_payments_routes(http::RouteTable& routes, security::Authenticator& auth
             }
             auto caller = caller_of(ctx, who);
             auto created = co_await service->refund(std::move(caller), std::move(request));
-            if (!created) co_return error(created.error(), ctx);
+            if (!created) co_return error_response(created.error(), ctx);
             co_return Response::json(201, refund_json(*created));
           })),
       {.permission = "refunds:create"});
@@ -340,7 +304,7 @@ void add_payments_routes(http::RouteTable& routes, security::Authenticator& auth
                    auto caller = caller_of(ctx, who);
                    std::string id(ctx.params.get("id"));
                    auto found = co_await service->get_refund(std::move(caller), std::move(id));
-                   if (!found) co_return error(found.error(), ctx);
+                   if (!found) co_return error_response(found.error(), ctx);
                    co_return Response::json(200, refund_json(*found));
                  }),
              {.permission = "refunds:read"});
@@ -350,17 +314,17 @@ void add_payments_routes(http::RouteTable& routes, security::Authenticator& auth
                  authenticator,
                  [service](RequestContext& ctx, const Principal& who) -> asio::awaitable<Response> {
                    auto q = QueryParams::parse(ctx.request.query);
-                   if (!q) co_return error(q.error(), ctx);
+                   if (!q) co_return error_response(q.error(), ctx);
                    auto paging = read_page(*q);
-                   if (!paging) co_return error(paging.error(), ctx);
+                   if (!paging) co_return error_response(paging.error(), ctx);
                    std::string payment_id;
                    if (auto p = q->get("payment_id")) payment_id = *p;
-                   if (auto done = q->finish(); !done) co_return error(done.error(), ctx);
+                   if (auto done = q->finish(); !done) co_return error_response(done.error(), ctx);
                    auto caller = caller_of(ctx, who);
                    auto page =
                        co_await service->list_refunds(std::move(caller), std::move(payment_id),
                                                       std::move(paging->after), paging->limit);
-                   if (!page) co_return error(page.error(), ctx);
+                   if (!page) co_return error_response(page.error(), ctx);
                    co_return Response::json(
                        200, list_json(page->items, page->has_more,
                                       [](const store::RefundRecord& r) { return refund_json(r); }));

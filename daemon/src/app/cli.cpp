@@ -13,10 +13,12 @@ CliParse parse_cli(const std::vector<std::string>& args) {
       "Usage: payd [--config FILE] [--check-config | --version | --help]\n"
       "       payd migrate [--config FILE] [--status]\n"
       "       payd admin tenant create NAME [--config FILE] [--json]\n"
-      "       payd admin key create --tenant NAME --mode test|live [--config FILE] [--json]\n\n"
+      "       payd admin key create --tenant NAME --mode test|live [--config FILE] [--json]\n"
+      "       payd routes [--config FILE]\n\n"
       "payd serves the payments API described by FILE until SIGTERM; SIGHUP reloads FILE.\n"
       "`payd migrate` applies the database migrations this binary carries.\n"
-      "`payd admin` creates tenants and API keys (run `payd admin --help`).\n\n"
+      "`payd admin` creates tenants and API keys (run `payd admin --help`).\n"
+      "`payd routes` prints the HTTP routes FILE makes payd serve, as JSON.\n\n"
       "Options");
   desc.add_options()  //
       ("config,c", po::value<std::string>()->value_name("FILE"),
@@ -28,9 +30,12 @@ CliParse parse_cli(const std::vector<std::string>& args) {
   help << desc;
   out.help = help.str();
 
-  if (!args.empty() && (args.front() == "migrate" || args.front() == "admin")) {
+  if (!args.empty() &&
+      (args.front() == "migrate" || args.front() == "admin" || args.front() == "routes")) {
     CliOptions sub;
-    sub.command = args.front() == "migrate" ? Command::migrate : Command::admin;
+    sub.command = args.front() == "migrate" ? Command::migrate
+                  : args.front() == "admin" ? Command::admin
+                                            : Command::routes;
     sub.command_args.assign(args.begin() + 1, args.end());
     out.options = std::move(sub);
     return out;

@@ -8,12 +8,12 @@
 
 namespace payd::app {
 
-enum class Command { serve, check_config, version, help, migrate, admin };
+enum class Command { serve, check_config, version, help, migrate, admin, routes };
 
 struct CliOptions {
   Command command = Command::serve;
   std::string config_path = "/etc/payd/payd.yaml";
-  // migrate/admin: the words after the subcommand, parsed by that subcommand.
+  // migrate/admin/routes: the words after the subcommand, parsed by that subcommand.
   std::vector<std::string> command_args;
 };
 

@@ -53,6 +53,8 @@ std::vector<std::string> restart_required_changes(const config::Config& a,
   // Connectors are built once at start-up for now; re-creating them on reload is future work.
   check(a.plugins.dir != b.plugins.dir, "plugins.dir");
   check(!same_connectors(a.connectors, b.connectors), "connectors");
+  // The router is built with the connectors and keeps its rules until a restart.
+  check(a.routing != b.routing, "routing");
   return changed;
 }
 

@@ -1,5 +1,7 @@
 #include "app/daemon.hpp"
 
+#include <pthread.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -7,8 +9,6 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <pthread.h>
-
 #include <csignal>
 #include <filesystem>
 #include <thread>
@@ -17,25 +17,31 @@
 #include "api/connectors_routes.hpp"
 #include "api/idempotency.hpp"
 #include "api/idempotency_purger.hpp"
+#include "api/openapi_route.hpp"
 #include "api/ops_routes.hpp"
+#include "api/checkout_routes.hpp"
+#include "api/payment_link_routes.hpp"
 #include "api/payments_routes.hpp"
 #include "app/config_reload.hpp"
 #include "app/database_open.hpp"
-#include "core/payment_service.hpp"
-#include "core/router.hpp"
-#include "plugins/executor_metrics.hpp"
-#include "plugins/executor_pool.hpp"
-#include "security/authenticator.hpp"
-#include "store/connection_pool.hpp"
 #include "app/systemd_notifier.hpp"
 #include "common/build_info.hpp"
 #include "config/config_loader.hpp"
+#include "core/checkout_service.hpp"
+#include "core/payment_link_service.hpp"
+#include "core/payment_service.hpp"
+#include "core/reconciler.hpp"
+#include "core/router.hpp"
 #include "http/server.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
 #include "observability/readiness.hpp"
 #include "plugins/connector_registry.hpp"
+#include "plugins/executor_metrics.hpp"
+#include "plugins/executor_pool.hpp"
 #include "plugins/plugin_catalog.hpp"
+#include "security/authenticator.hpp"
+#include "store/connection_pool.hpp"
 
 namespace payd::app {
 
@@ -47,13 +53,20 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 obs::Level to_obs(config::LogLevel l) {
   switch (l) {
-    case config::LogLevel::trace: return obs::Level::trace;
-    case config::LogLevel::debug: return obs::Level::debug;
-    case config::LogLevel::info: return obs::Level::info;
-    case config::LogLevel::warn: return obs::Level::warn;
-    case config::LogLevel::error: return obs::Level::error;
-    case config::LogLevel::critical: return obs::Level::critical;
-    case config::LogLevel::off: return obs::Level::off;
+    case config::LogLevel::trace:
+      return obs::Level::trace;
+    case config::LogLevel::debug:
+      return obs::Level::debug;
+    case config::LogLevel::info:
+      return obs::Level::info;
+    case config::LogLevel::warn:
+      return obs::Level::warn;
+    case config::LogLevel::error:
+      return obs::Level::error;
+    case config::LogLevel::critical:
+      return obs::Level::critical;
+    case config::LogLevel::off:
+      return obs::Level::off;
   }
   return obs::Level::info;
 }
@@ -103,11 +116,23 @@ class Daemon {
                         config_.metrics.enabled ? config_.metrics.path : std::string());
     load_connectors();
     api::add_connectors_routes(routes_, *connectors_);
+    if (auto doc = api::add_openapi_route(routes_); !doc) startup_errors_.push_back(doc.error());
     readiness_.add_check("connectors", [this] { return connectors_->required_ready(); });
     open_payments();
     server_ = std::make_unique<http::Server>(
         context_pointers(), server_options(config_), routes_,
         http::ServerHooks{[this](const http::AccessRecord& r) { record(r); }});
+  }
+
+  // What run() would serve (`payd routes`), or why it would not start.
+  Result<std::vector<RouteEntry>, std::vector<std::string>> route_entries() const {
+    if (!startup_errors_.empty()) return fail(startup_errors_);
+    std::vector<RouteEntry> out;
+    for (const auto* r : routes_.routes()) {
+      out.push_back({std::string(http::to_string(r->method)), r->pattern, r->options.is_public,
+                     r->options.permission});
+    }
+    return out;
   }
 
   int run() {
@@ -136,6 +161,7 @@ class Daemon {
     obs::flush_logs();
 
     if (purger_) purger_->start();
+    if (reconciler_) reconciler_->start();
     asio::co_spawn(*contexts_.front(), handle_signals(), asio::detached);
     if (notifier_.watchdog_interval().count() > 0) {
       asio::co_spawn(*contexts_.front(), feed_watchdog(), asio::detached);
@@ -156,6 +182,7 @@ class Daemon {
     sigaddset(&late, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &late, nullptr);
     if (purger_) purger_->stop();
+    if (reconciler_) reconciler_->stop();
     if (pool_) pool_->stop();  // fails queued store calls; their completions run below
     finish_pending_work();
     obs::log_info("stopped");
@@ -216,7 +243,8 @@ class Daemon {
     }
     plugins::RegistryReport report;
     connectors_ = plugins::ConnectorRegistry::build(config_, catalog_, path_, report);
-    for (const auto& w : report.warnings) obs::log_warn("plugin or connector refused").str("reason", w);
+    for (const auto& w : report.warnings)
+      obs::log_warn("plugin or connector refused").str("reason", w);
     for (const auto* c : connectors_->all()) {
       if (!c->available()) continue;
       obs::log_info("connector ready")
@@ -252,7 +280,8 @@ class Daemon {
         startup_errors_.push_back(applied.error());
         return;
       }
-      obs::log_info("database migrated").num("version", static_cast<std::int64_t>(status->known_version));
+      obs::log_info("database migrated")
+          .num("version", static_cast<std::int64_t>(status->known_version));
       status = schema_status(*pool_);
       if (!status) {
         startup_errors_.push_back(status.error());
@@ -268,15 +297,26 @@ class Daemon {
     executor_metrics_ = std::make_unique<plugins::ExecutorMetrics>(metrics_.registry());
     executors_ = std::make_unique<plugins::ExecutorPool>(
         context_pointers(), *connectors_, config_.connector_secrets, executor_metrics_.get());
-    router_ = std::make_unique<core::Router>(*connectors_, [this](std::string_view id) {
-      const auto* rt = executors_->runtime(id);
-      return rt != nullptr && rt->breaker &&
-             rt->breaker->state() == plugins::CircuitBreaker::State::open;
-    });
+    router_ = std::make_unique<core::Router>(
+        *connectors_,
+        [this](std::string_view id) {
+          const auto* rt = executors_->runtime(id);
+          return rt != nullptr && rt->breaker &&
+                 rt->breaker->state() == plugins::CircuitBreaker::State::open;
+        },
+        config_.routing, core::thread_random_source());
     core::PaymentsOptions options;
-    options.action_ttl = std::chrono::duration_cast<std::chrono::seconds>(config_.payments.action_ttl);
-    payments_ = std::make_unique<core::PaymentService>(*pool_, *connectors_, *executors_,
-                                                       *router_, options);
+    options.action_ttl =
+        std::chrono::duration_cast<std::chrono::seconds>(config_.payments.action_ttl);
+    options.in_flight_timeout =
+        std::chrono::duration_cast<std::chrono::seconds>(config_.payments.in_flight_timeout);
+    payments_ = std::make_unique<core::PaymentService>(*pool_, *connectors_, *executors_, *router_,
+                                                       options);
+    core::ReconcilerOptions reconcile;
+    reconcile.interval = config_.payments.reconcile_interval;
+    reconcile.lease = options.in_flight_timeout;
+    reconciler_ = std::make_unique<core::Reconciler>(
+        *pool_, *payments_, contexts_.front()->get_executor(), reconcile, &metrics_.registry());
     authenticator_ = std::make_unique<security::Authenticator>(*pool_);
     api::IdempotencyOptions idem;
     idem.retention =
@@ -295,6 +335,11 @@ class Daemon {
       };
     };
     api::add_payments_routes(routes_, *authenticator_, *payments_, idempotent);
+    checkout_ = std::make_unique<core::CheckoutService>(
+        *pool_, *payments_, core::CheckoutOptions{options.action_ttl});
+    payment_links_ = std::make_unique<core::PaymentLinkService>(*pool_, *checkout_);
+    api::add_checkout_routes(routes_, *authenticator_, *checkout_, idempotent);
+    api::add_payment_link_routes(routes_, *authenticator_, *payment_links_, idempotent);
   }
 
   void record(const http::AccessRecord& r) {
@@ -399,14 +444,23 @@ class Daemon {
   std::unique_ptr<plugins::ExecutorPool> executors_;
   std::unique_ptr<core::Router> router_;
   std::unique_ptr<core::PaymentService> payments_;
+  std::unique_ptr<core::CheckoutService> checkout_;
+  std::unique_ptr<core::PaymentLinkService> payment_links_;
   std::unique_ptr<security::Authenticator> authenticator_;
   std::unique_ptr<api::IdempotencyService> idempotency_;
   std::unique_ptr<api::IdempotencyPurger> purger_;
+  std::unique_ptr<core::Reconciler> reconciler_;
   SystemdNotifier notifier_;
   std::unique_ptr<http::Server> server_;
 };
 
 }  // namespace
+
+Result<std::vector<RouteEntry>, std::vector<std::string>> served_routes(config::Config config,
+                                                                        std::string config_path) {
+  const Daemon daemon(std::move(config), std::move(config_path));
+  return daemon.route_entries();
+}
 
 int run_daemon(config::Config config, std::string config_path) {
   obs::init_logging(to_obs(config.log.level));

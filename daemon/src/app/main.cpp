@@ -7,6 +7,7 @@
 #include "app/cli.hpp"
 #include "app/daemon.hpp"
 #include "app/migrate_command.hpp"
+#include "app/routes_command.hpp"
 #include "common/build_info.hpp"
 #include "config/config_loader.hpp"
 
@@ -48,6 +49,8 @@ int main(int argc, char** argv) {
       return payd::app::run_migrate(opts.command_args, std::cout, std::cerr);
     case Command::admin:
       return payd::app::run_admin(opts.command_args, std::cout, std::cerr);
+    case Command::routes:
+      return payd::app::run_routes(opts.command_args, std::cout, std::cerr);
     case Command::serve: {
       auto cfg = payd::config::load_config_file(opts.config_path);
       if (!cfg) return print_config_errors(cfg.error());

@@ -2,17 +2,17 @@
 // The typed configuration tree. Every field here is validated by ConfigLoader;
 // code downstream never sees an unvalidated value.
 
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <boost/json/object.hpp>
-#include <map>
-
+#include "config/routing_config.hpp"
 #include "config/secret.hpp"
 
 namespace payd::config {
@@ -28,15 +28,15 @@ struct ListenConfig {
 };
 
 struct ServerConfig {
-  unsigned threads = 0;                   // 0 = one per core
+  unsigned threads = 0;  // 0 = one per core
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;
   unsigned max_json_depth = 32;
-  Millis header_timeout{10'000};          // whole request head must arrive in this time (slowloris)
-  Millis body_timeout{30'000};            // whole body must arrive in this time
-  Millis idle_timeout{60'000};            // keep-alive connection with no request
+  Millis header_timeout{10'000};  // whole request head must arrive in this time (slowloris)
+  Millis body_timeout{30'000};    // whole body must arrive in this time
+  Millis idle_timeout{60'000};    // keep-alive connection with no request
   Millis write_timeout{30'000};
-  Millis shutdown_grace{10'000};          // in-flight requests get this long after SIGTERM
+  Millis shutdown_grace{10'000};  // in-flight requests get this long after SIGTERM
   unsigned max_connections = 10'000;
 };
 
@@ -52,7 +52,7 @@ struct MetricsConfig {
 };
 
 struct DatabaseConfig {
-  std::optional<Secret> url;              // libpq connection string or URI
+  std::optional<Secret> url;  // libpq connection string or URI
   unsigned pool_size = 4;
   Millis connect_timeout{5'000};
   // Apply pending migrations at start-up (otherwise `payd migrate` must run first).
@@ -64,6 +64,12 @@ struct PaymentsConfig {
   Millis idempotency_retention{24LL * 3600 * 1000};
   // A payment waiting for the customer (requires_action) expires after this long.
   Millis action_ttl{3600LL * 1000};
+  // How long a provider call may be in flight before the reconciler treats it as lost
+  // (payd died between the call and the commit) and asks the provider what happened.
+  // Longer than any connector's whole operation deadline.
+  Millis in_flight_timeout{120LL * 1000};
+  // How often each daemon looks for due reconciliation jobs.
+  Millis reconcile_interval{1'000};
 };
 
 struct PluginsConfig {
@@ -77,7 +83,7 @@ struct ConnectorHttpConfig {
   Millis connect_timeout{5'000};
   Millis total_timeout{30'000};  // one exchange, request sent to response read
   std::size_t max_response_bytes = 1024 * 1024;
-  std::string ca_file;           // PEM bundle; empty = the system trust store
+  std::string ca_file;  // PEM bundle; empty = the system trust store
   // Lets a connector speak plain http to 127.0.0.0/8 or ::1 (simulators in tests).
   // Named so that nobody turns it on by accident; never for production.
   bool allow_insecure_loopback_http = false;
@@ -103,7 +109,7 @@ struct ConnectorConfig {
 };
 
 struct Config {
-  std::string source_path;                // file this was loaded from
+  std::string source_path;  // file this was loaded from
   ListenConfig listen;
   ServerConfig server;
   LogConfig log;
@@ -113,6 +119,7 @@ struct Config {
   PluginsConfig plugins;
   std::vector<ConnectorConfig> connectors;
   std::vector<std::string> connector_secrets;  // resolved secret values inside connector configs
+  RoutingConfig routing;                       // which connectors a payment goes to
 
   // Every resolved secret value, so the logger can scrub them.
   [[nodiscard]] std::vector<std::string> secret_values() const;

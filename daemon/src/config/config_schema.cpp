@@ -1,18 +1,20 @@
 #include "config/config_schema.hpp"
 
 #include <array>
+#include <set>
 
+#include "config/routing_schema.hpp"
 #include "config/secret_resolver.hpp"
 #include "config/value_parsers.hpp"
 #include "config/yaml_to_json.hpp"
-
-#include <set>
 
 namespace payd::config {
 namespace {
 
 using std::chrono::hours;
+using std::chrono::milliseconds;
 using std::chrono::minutes;
+using std::chrono::seconds;
 
 constexpr std::size_t kKiB = 1024;
 constexpr std::size_t kMiB = 1024 * kKiB;
@@ -68,6 +70,8 @@ void read_database(MappingReader& m, DatabaseConfig& out, const SecretSources& s
 void read_payments(MappingReader& m, PaymentsConfig& out) {
   m.duration("idempotency_retention", out.idempotency_retention, minutes{1}, hours{24 * 30});
   m.duration("action_ttl", out.action_ttl, minutes{1}, hours{24 * 7});
+  m.duration("in_flight_timeout", out.in_flight_timeout, seconds{1}, hours{1});
+  m.duration("reconcile_interval", out.reconcile_interval, milliseconds{50}, minutes{10});
 }
 
 constexpr std::array kConnectorModes{ConnectorMode::test, ConnectorMode::live};
@@ -80,9 +84,13 @@ bool is_identifier(std::string_view s) {
   return true;
 }
 
-bool is_absolute_path(std::string_view p) { return p.empty() || p.starts_with('/'); }
+bool is_absolute_path(std::string_view p) {
+  return p.empty() || p.starts_with('/');
+}
 
-bool is_nonempty(std::string_view p) { return !p.empty(); }
+bool is_nonempty(std::string_view p) {
+  return !p.empty();
+}
 
 void read_plugins(MappingReader& m, PluginsConfig& out) {
   // Relative paths are resolved against the config file's folder by the loader.
@@ -123,8 +131,8 @@ void read_connector(MappingReader& m, std::size_t index, Config& cfg,
   }
   for (const auto& other : cfg.connectors) {
     if (!c.id.empty() && other.id == c.id) {
-      m.error(*m.field("id"), "id", "duplicate connector id \"" + c.id + "\" (first at " +
-                                        other.path + ")");
+      m.error(*m.field("id"), "id",
+              "duplicate connector id \"" + c.id + "\" (first at " + other.path + ")");
     }
   }
   (void)index;
@@ -141,9 +149,10 @@ void read_config(MappingReader& root, Config& out, const SecretSources& sources)
   root.section("database", [&](MappingReader& m) { read_database(m, out.database, sources); });
   root.section("payments", [&](MappingReader& m) { read_payments(m, out.payments); });
   root.section("plugins", [&](MappingReader& m) { read_plugins(m, out.plugins); });
-  root.sequence("connectors", [&](MappingReader& m, std::size_t i) {
-    read_connector(m, i, out, sources);
-  });
+  root.sequence("connectors",
+                [&](MappingReader& m, std::size_t i) { read_connector(m, i, out, sources); });
+  // After connectors: rules may only name configured connectors.
+  root.section("routing", [&](MappingReader& m) { read_routing(m, out); });
 }
 
 }  // namespace payd::config

@@ -1,6 +1,7 @@
 // PaymentService: refunds. The amount is reserved on the payment under its row lock, so
 // concurrent refunds queue there and can never together exceed what was received; a
 // refund that fails gives its reservation back.
+#include "core/fault_point.hpp"
 #include "core/ids.hpp"
 #include "core/outcome_rules.hpp"
 #include "core/payment_service.hpp"
@@ -53,10 +54,15 @@ asio::awaitable<Result<store::RefundRecord, http::ApiError>> PaymentService::ref
   store::PaymentRecord payment;
   store::RefundRecord refund;
   store::AttemptRecord attempt;
-  auto begun = co_await pool_.transact([&](store::Tx& tx) {
+  bool sync_first = false;
+  auto begin = [&](store::Tx& tx) {
     auto p = store::lock_payment(tx, caller.tenant_id, caller.mode, request.payment_id);
     if (!p) {
       refused = not_found();
+      return;
+    }
+    if (!sync_first && payment_uncertain(tx, *p, options_.in_flight_timeout)) {
+      sync_first = true;  // a capture may have happened: ask before refusing or refunding
       return;
     }
     const std::int64_t amount = request.amount.value_or(p->amount_received - p->amount_refunded);
@@ -83,8 +89,16 @@ asio::awaitable<Result<store::RefundRecord, http::ApiError>> PaymentService::ref
     attempt.refund_id = refund.id;
     store::insert_attempt(tx, attempt);
     store::insert_event(tx, refund_event(refund, "refund.created"));
+    // Should payd die before the outcome is committed, this job asks the provider.
+    store::schedule_job(tx, refund.tenant_id, store::JobKind::sync_refund, refund.id,
+                        options_.in_flight_timeout);
     mark_idempotent_resource(tx, caller, "refund", refund.id);
-  });
+  };
+  auto begun = co_await pool_.transact(begin);
+  if (begun && sync_first && !refused) {
+    (void)co_await sync_payment(caller.tenant_id, request.payment_id);
+    begun = co_await pool_.transact(begin);
+  }
   if (!begun) co_return fail(store_failure(begun.error(), caller.request_id));
   if (refused) co_return fail(std::move(*refused));
 
@@ -96,12 +110,19 @@ asio::awaitable<Result<store::RefundRecord, http::ApiError>> PaymentService::ref
   input.amount = refund.amount;
   auto outcome = co_await call_provider(connectors_, executors_, sdk::Operation::refund,
                                         std::move(input), attempt);
+  co_await fault_point("after_provider_call");
 
   auto update = apply_refund_outcome(refund, outcome);
   auto after = update.refund;
   auto applied = co_await pool_.transact([&](store::Tx& tx) {
-    if (!store::update_refund(tx, after)) throw std::runtime_error("refund changed concurrently");
     store::finish_attempt(tx, attempt);
+    if (!store::update_refund(tx, after)) {
+      // The reconciler decided first (this call outlived in_flight_timeout): it wins.
+      auto current = store::find_refund(tx, after.tenant_id, after.mode, after.id);
+      if (!current) throw std::runtime_error("refund vanished");
+      after = std::move(*current);
+      return;
+    }
     if (update.release_reservation) {
       store::release_refund(tx, after.tenant_id, after.payment_id, after.amount);
     }
@@ -109,9 +130,14 @@ asio::awaitable<Result<store::RefundRecord, http::ApiError>> PaymentService::ref
     if (update.needs_sync) {
       store::schedule_job(tx, after.tenant_id, store::JobKind::sync_refund, after.id,
                           kFirstSyncDelay);
+    } else {
+      store::cancel_job(tx, store::JobKind::sync_refund, after.id);
     }
   });
-  if (!applied) co_return fail(store_failure(applied.error(), caller.request_id));
+  if (!applied) {
+    co_return fail(store_failure_after_call(applied.error(), caller.request_id,
+                                            "/api/v1/refunds/" + after.id));
+  }
   co_return after;
 }
 

@@ -1,5 +1,6 @@
 #include "core/payment_service.hpp"
 
+#include "core/fault_point.hpp"
 #include "core/ids.hpp"
 #include "core/outcome_rules.hpp"
 #include "core/payment_service_support.hpp"
@@ -65,6 +66,23 @@ store::AttemptRecord routed_attempt(const store::PaymentRecord& p, const Routing
   return a;
 }
 
+// The payment as another writer left it, when the optimistic version check lost.
+store::PaymentRecord reload_payment(store::Tx& tx, const store::PaymentRecord& mine) {
+  auto current = store::lock_payment(tx, mine.tenant_id, mine.mode, mine.id);
+  if (!current) throw std::runtime_error("payment vanished");
+  return std::move(*current);
+}
+
+// With the outcome committed, the in-flight job written before the call is either
+// brought forward (the answer was uncertain) or no longer needed.
+void settle_sync_job(store::Tx& tx, const store::PaymentRecord& p, bool needs_sync) {
+  if (needs_sync) {
+    store::schedule_job(tx, p.tenant_id, store::JobKind::sync_payment, p.id, kFirstSyncDelay);
+  } else {
+    store::cancel_job(tx, store::JobKind::sync_payment, p.id);
+  }
+}
+
 void log_refused_status(const PaymentUpdate& update) {
   if (!update.refused_status) return;
   obs::log_warn("plugin reported a status the state machine forbids")
@@ -95,6 +113,8 @@ asio::awaitable<Result<PaymentSnapshot, http::ApiError>> PaymentService::create(
   query.payment_method_types = request.payment_method_types;
   query.capture_method = request.capture_method;
   query.connector_hint = request.connector;
+  query.country = request.country;
+  query.metadata = request.metadata;
   auto decision = router_.decide(query);
   if (!decision) co_return fail(decision.error());
 
@@ -108,6 +128,9 @@ asio::awaitable<Result<PaymentSnapshot, http::ApiError>> PaymentService::create(
     store::insert_payment(tx, payment);
     store::insert_attempt(tx, attempts.back());
     store::insert_event(tx, payment_event(payment, "payment.created"));
+    // Should payd die before the outcome is committed, this job asks the provider.
+    store::schedule_job(tx, payment.tenant_id, store::JobKind::sync_payment, payment.id,
+                        options_.in_flight_timeout);
     mark_idempotent_resource(tx, caller, "payment", payment.id);
   });
   if (!written) co_return fail(store_failure(written.error(), caller.request_id));
@@ -118,9 +141,11 @@ asio::awaitable<Result<PaymentSnapshot, http::ApiError>> PaymentService::create(
     sdk::OperationInput input;
     input.payment = payment_view(payment);
     input.payment.payment_method = request.payment_method;  // in memory only
+    input.payment.hosted_checkout = request.hosted_checkout;
     input.amount = payment.amount;
     outcome = co_await call_provider(connectors_, executors_, sdk::Operation::authorize,
                                      std::move(input), attempts.back());
+    co_await fault_point("after_provider_call");
     const bool can_fail_over =
         candidate + 1 < decision->candidates.size() &&
         (outcome.kind == sdk::OutcomeKind::not_attempted ||
@@ -148,21 +173,25 @@ asio::awaitable<Result<PaymentSnapshot, http::ApiError>> PaymentService::create(
   log_refused_status(update);
   auto after = update.payment;
   auto applied = co_await pool_.transact([&](store::Tx& tx) {
-    if (!store::update_payment(tx, after)) throw std::runtime_error("payment changed concurrently");
     store::finish_attempt(tx, attempts.back());
+    if (!store::update_payment(tx, after)) {
+      // The reconciler decided first (this call outlived in_flight_timeout): it wins.
+      after = reload_payment(tx, after);
+      return;
+    }
     if (update.status_changed || after.status == PaymentStatus::processing) {
       store::insert_event(tx, payment_event(after));
     }
-    if (update.needs_sync) {
-      store::schedule_job(tx, after.tenant_id, store::JobKind::sync_payment, after.id,
-                          kFirstSyncDelay);
-    }
+    settle_sync_job(tx, after, update.needs_sync);
     if (after.status == PaymentStatus::requires_action) {
       store::schedule_job(tx, after.tenant_id, store::JobKind::expire_payment, after.id,
                           options_.action_ttl);
     }
   });
-  if (!applied) co_return fail(store_failure(applied.error(), caller.request_id));
+  if (!applied) {
+    co_return fail(store_failure_after_call(applied.error(), caller.request_id,
+                                            "/api/v1/payments/" + after.id));
+  }
   co_return PaymentSnapshot{std::move(after), std::move(attempts)};
 }
 
@@ -213,10 +242,15 @@ asio::awaitable<Result<PaymentSnapshot, http::ApiError>> PaymentService::follow_
   PaymentStatus prior = PaymentStatus::processing;
   std::int64_t op_amount = 0;
   store::AttemptRecord attempt;
-  auto begun = co_await pool_.transact([&](store::Tx& tx) {
+  bool sync_first = false;
+  auto begin = [&](store::Tx& tx) {
     auto p = store::lock_payment(tx, caller.tenant_id, caller.mode, id);
     if (!p) {
       refused = payment_not_found(id);
+      return;
+    }
+    if (!sync_first && payment_uncertain(tx, *p, options_.in_flight_timeout)) {
+      sync_first = true;  // ask the provider before acting on a guess
       return;
     }
     const auto* connector = connectors_.find(p->connector_id);
@@ -250,8 +284,19 @@ asio::awaitable<Result<PaymentSnapshot, http::ApiError>> PaymentService::follow_
     attempt = new_attempt(payment, op,
                           op == sdk::Operation::capture ? std::optional(op_amount) : std::nullopt);
     store::insert_attempt(tx, attempt);
+    store::schedule_job(tx, payment.tenant_id, store::JobKind::sync_payment, payment.id,
+                        options_.in_flight_timeout);
     mark_idempotent_resource(tx, caller, "payment", payment.id);
-  });
+  };
+  auto begun = co_await pool_.transact(begin);
+  if (begun && sync_first && !refused) {
+    auto synced = co_await sync_payment(caller.tenant_id, id);
+    obs::log_info("synced an uncertain payment before a follow-up")
+        .str("payment", id)
+        .str("operation", sdk::to_string(op))
+        .str("result", synced.note);
+    begun = co_await pool_.transact(begin);
+  }
   if (!begun) co_return fail(store_failure(begun.error(), caller.request_id));
   if (refused) co_return fail(std::move(*refused));
 
@@ -259,22 +304,26 @@ asio::awaitable<Result<PaymentSnapshot, http::ApiError>> PaymentService::follow_
   input.payment = payment_view(payment);
   input.amount = op_amount;
   auto outcome = co_await call_provider(connectors_, executors_, op, std::move(input), attempt);
+  co_await fault_point("after_provider_call");
 
   auto update = apply_payment_outcome(payment, prior, op, outcome, op_amount);
   log_refused_status(update);
   auto after = update.payment;
   auto applied = co_await pool_.transact([&](store::Tx& tx) {
-    if (!store::update_payment(tx, after)) throw std::runtime_error("payment changed concurrently");
     store::finish_attempt(tx, attempt);
+    if (!store::update_payment(tx, after)) {
+      after = reload_payment(tx, after);  // the reconciler decided first
+      return;
+    }
     if (update.status_changed || after.status != prior) {
       store::insert_event(tx, payment_event(after));
     }
-    if (update.needs_sync) {
-      store::schedule_job(tx, after.tenant_id, store::JobKind::sync_payment, after.id,
-                          kFirstSyncDelay);
-    }
+    settle_sync_job(tx, after, update.needs_sync);
   });
-  if (!applied) co_return fail(store_failure(applied.error(), caller.request_id));
+  if (!applied) {
+    co_return fail(store_failure_after_call(applied.error(), caller.request_id,
+                                            "/api/v1/payments/" + after.id));
+  }
   co_return co_await get(std::move(caller), after.id);
 }
 

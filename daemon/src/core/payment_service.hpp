@@ -14,6 +14,7 @@
 // Nothing here renders HTTP: results are records or ApiErrors.
 
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,12 +53,14 @@ struct CreatePayment {
   std::string connector;       // routing hint
   std::string customer_email;
   std::string customer_name;
+  std::string country;  // the customer's ISO 3166-1 alpha-2 country, upper case; routing only
   std::string description;
   std::string reference;
   boost::json::object metadata;
   std::string return_url;
   std::string cancel_url;
   std::vector<sdk::LineItem> line_items;
+  bool hosted_checkout = false;  // a checkout session: the customer pays on a hosted page
 };
 
 struct CreateRefund {
@@ -84,6 +87,17 @@ struct RefundPage {
 
 struct PaymentsOptions {
   std::chrono::seconds action_ttl{3600};
+  // A provider call still unanswered after this long is treated as lost (see
+  // config PaymentsConfig::in_flight_timeout).
+  std::chrono::seconds in_flight_timeout{120};
+};
+
+// What one reconciliation step achieved.
+struct Reconciled {
+  bool settled = false;  // nothing left to do for this job
+  std::string note;      // what happened, for logs and the job's last_error
+  // When not settled: run again no sooner than this (0 = the reconciler's backoff).
+  std::chrono::seconds retry_after{0};
 };
 
 class PaymentService {
@@ -112,6 +126,18 @@ class PaymentService {
   boost::asio::awaitable<Result<RefundPage, http::ApiError>> list_refunds(
       Caller caller, std::string payment_id, std::optional<store::ListPosition> after,
       unsigned limit);
+
+  // Reconciliation (payment_sync.cpp), run by the Reconciler for its jobs and before a
+  // follow-up operation on a payment whose last outcome is uncertain. Each asks the
+  // provider (sync / sync_refund / cancel) outside any transaction and applies the answer
+  // with the optimistic version check: an answer that arrives meanwhile wins, never both.
+  boost::asio::awaitable<Reconciled> sync_payment(std::string tenant_id, std::string id);
+  boost::asio::awaitable<Reconciled> sync_refund(std::string tenant_id, std::string id);
+  // A requires_action payment past expires_at: cancelled at the provider where it can be,
+  // then `expired`.
+  boost::asio::awaitable<Reconciled> expire_payment(std::string tenant_id, std::string id);
+
+  [[nodiscard]] const PaymentsOptions& options() const noexcept { return options_; }
 
  private:
   boost::asio::awaitable<Result<PaymentSnapshot, http::ApiError>> follow_up(

@@ -5,6 +5,7 @@
 #include "core/ids.hpp"
 #include "payd/sdk/names.hpp"
 #include "store/idempotency_store.hpp"
+#include "store/payment_store.hpp"
 
 namespace payd::core::detail {
 
@@ -139,6 +140,29 @@ std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+bool outcome_uncertain(const std::vector<store::AttemptRecord>& attempts, std::int64_t now_unix_us,
+                       std::chrono::seconds in_flight_timeout) {
+  for (auto it = attempts.rbegin(); it != attempts.rend(); ++it) {
+    if (!it->refund_id.empty()) continue;
+    if (it->outcome) {
+      return *it->outcome == sdk::OutcomeKind::unknown || *it->outcome == sdk::OutcomeKind::pending;
+    }
+    const auto age_us = now_unix_us - it->started_at_us;
+    return age_us >
+           std::chrono::duration_cast<std::chrono::microseconds>(in_flight_timeout).count();
+  }
+  return false;
+}
+
+bool payment_uncertain(store::Tx& tx, const store::PaymentRecord& p,
+                       std::chrono::seconds in_flight_timeout) {
+  if (p.status != sdk::PaymentStatus::processing) return false;
+  const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  return outcome_uncertain(store::list_attempts(tx, p.tenant_id, p.id), now_us, in_flight_timeout);
 }
 
 }  // namespace payd::core::detail

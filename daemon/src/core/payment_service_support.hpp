@@ -54,6 +54,17 @@ void mark_idempotent_resource(store::Tx& tx, const Caller& caller, std::string_v
 
 [[nodiscard]] std::int64_t unix_now();
 
+// Whether a `processing` payment's last operation (refunds aside) has an uncertain
+// outcome: answered `unknown` or `pending`, or unanswered for longer than
+// `in_flight_timeout` (payd died between the call and the commit). A fresh unanswered
+// operation is simply in flight. `attempts` in start order.
+[[nodiscard]] bool outcome_uncertain(const std::vector<store::AttemptRecord>& attempts,
+                                     std::int64_t now_unix_us,
+                                     std::chrono::seconds in_flight_timeout);
+// The same for a payment under its row lock: false unless it is `processing`.
+[[nodiscard]] bool payment_uncertain(store::Tx& tx, const store::PaymentRecord& p,
+                                     std::chrono::seconds in_flight_timeout);
+
 [[nodiscard]] inline unsigned page_limit(unsigned requested) {
   return requested < 1 ? 1 : (requested > kMaxListPage ? kMaxListPage : requested);
 }

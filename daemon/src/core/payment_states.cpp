@@ -28,6 +28,8 @@ constexpr auto kPaymentTransitions = std::to_array<PaymentTransition>({
     {P::processing,       P::succeeded},
     {P::processing,       P::canceled},
     {P::processing,       P::failed},
+    // An expired customer action whose cancel at the provider was in flight.
+    {P::processing,       P::expired},
     // Authorized, waiting for capture or cancel; processing while a capture is pending.
     {P::requires_capture, P::processing},
     {P::requires_capture, P::succeeded},

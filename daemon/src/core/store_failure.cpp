@@ -29,4 +29,16 @@ http::ApiError store_failure(const store::StoreError& error, std::string_view re
   return http::ApiError::internal();
 }
 
+http::ApiError store_failure_after_call(const store::StoreError& error, std::string_view request_id,
+                                        std::string_view object_path) {
+  auto e = store_failure(error, request_id);
+  if (e.status == 503) {
+    e.message =
+        "The provider was called but its answer could not be recorded (the database "
+        "is unavailable). payd reconciles it with the provider; retrieve it with GET " +
+        std::string(object_path) + " once the database is back.";
+  }
+  return e;
+}
+
 }  // namespace payd::core

@@ -16,4 +16,11 @@ namespace payd::core {
 [[nodiscard]] http::ApiError store_failure(const store::StoreError& error,
                                            std::string_view request_id);
 
+// The same after the provider was called: the operation exists and the provider may have
+// acted, only its outcome could not be recorded. Still a 503 with Retry-After (500 for
+// a non-transient failure), telling the client the object is kept and will be reconciled.
+[[nodiscard]] http::ApiError store_failure_after_call(const store::StoreError& error,
+                                                      std::string_view request_id,
+                                                      std::string_view object_path);
+
 }  // namespace payd::core

@@ -68,9 +68,14 @@ void serialize_response(const Response& res, unsigned version, bool keep_alive, 
   } else if (version == 10) {
     out += "Connection: keep-alive\r\n";
   }
-  out += "Content-Length: ";
-  append_number(out, res.body.size());
-  out += "\r\n\r\n";
+  // A 304 must not state a length other than the one its 200 would have had (RFC 9110
+  // 8.6), and has no body: leave the length out rather than send a false 0.
+  if (res.status != 304) {
+    out += "Content-Length: ";
+    append_number(out, res.body.size());
+    out += "\r\n";
+  }
+  out += "\r\n";
   if (!head) out += res.body;
 }
 

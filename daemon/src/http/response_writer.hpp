@@ -13,7 +13,7 @@ namespace payd::http {
 [[nodiscard]] std::string_view reason_phrase(int status) noexcept;
 
 // Adds Content-Length (and Connection when needed); a HEAD response keeps the length of
-// the body it omits. `version` is 10 or 11.
+// the body it omits, a 304 (which has no body) states none. `version` is 10 or 11.
 void serialize_response(const Response& res, unsigned version, bool keep_alive, bool head,
                         std::string& out);
 

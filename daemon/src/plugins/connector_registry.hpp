@@ -53,6 +53,11 @@ struct RegistryReport {
 
 class ConnectorRegistry {
  public:
+  ConnectorRegistry() = default;
+  // Connectors built by the caller (unit tests build them around fake providers).
+  explicit ConnectorRegistry(std::vector<std::unique_ptr<Connector>> connectors)
+      : connectors_(std::move(connectors)) {}
+
   // `config_file` names the YAML file in messages ("payd.yaml:14: connectors[0].config.key: ...").
   static std::unique_ptr<ConnectorRegistry> build(const config::Config& config,
                                                   const PluginCatalog& catalog,

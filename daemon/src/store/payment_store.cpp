@@ -1,42 +1,46 @@
 #include "store/payment_store.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <algorithm>
 #include <chrono>
 #include <pqxx/pqxx>
 #include <string>
 
 #include "payd/sdk/names.hpp"
+#include "store/column_values.hpp"
 #include "store/pqxx_support.hpp"
 
 namespace payd::store {
 
 namespace json = boost::json;
+using columns::mode_text;
+using columns::now_us;
+using columns::text_or_null;
 
 namespace {
 
 // ---- columns ----------------------------------------------------------------------------
 
-#define PAYD_PAYMENT_COLUMNS                                                                 \
-  "id, tenant_id, mode, status, amount, currency, capture_method, amount_capturable, "      \
-  "amount_received, amount_refunded, array_to_json(payment_method_types)::text, "            \
-  "payment_method::text, connector_id, provider_ref, next_action::text, last_error::text, "  \
-  "customer_email, customer_name, description, reference, metadata::text, return_url, "      \
+#define PAYD_PAYMENT_COLUMNS                                                                   \
+  "id, tenant_id, mode, status, amount, currency, capture_method, amount_capturable, "         \
+  "amount_received, amount_refunded, array_to_json(payment_method_types)::text, "              \
+  "payment_method::text, connector_id, provider_ref, next_action::text, last_error::text, "    \
+  "customer_email, customer_name, description, reference, metadata::text, return_url, "        \
   "cancel_url, line_items::text, plugin_state::text, extract(epoch from expires_at)::bigint, " \
-  "version, (extract(epoch from created_at) * 1000000)::bigint, "                            \
+  "version, (extract(epoch from created_at) * 1000000)::bigint, "                              \
   "(extract(epoch from updated_at) * 1000000)::bigint"
 
-#define PAYD_REFUND_COLUMNS                                                                 \
-  "id, tenant_id, mode, payment_id, amount, currency, reason, status, connector_id, "       \
-  "provider_ref, last_error::text, metadata::text, version, "                               \
-  "(extract(epoch from created_at) * 1000000)::bigint, "                                    \
+#define PAYD_REFUND_COLUMNS                                                           \
+  "id, tenant_id, mode, payment_id, amount, currency, reason, status, connector_id, " \
+  "provider_ref, last_error::text, metadata::text, version, "                         \
+  "(extract(epoch from created_at) * 1000000)::bigint, "                              \
   "(extract(epoch from updated_at) * 1000000)::bigint"
 
-#define PAYD_ATTEMPT_COLUMNS                                                                \
+#define PAYD_ATTEMPT_COLUMNS                                                                 \
   "id, tenant_id, payment_id, refund_id, operation, connector_id, idempotency_key, amount, " \
-  "routing::text, outcome, error::text, http_exchanges, latency_us, "                       \
-  "(extract(epoch from started_at) * 1000000)::bigint, "                                    \
+  "routing::text, outcome, error::text, http_exchanges, latency_us, "                        \
+  "(extract(epoch from started_at) * 1000000)::bigint, "                                     \
   "(extract(epoch from finished_at) * 1000000)::bigint"
 
 // Exact microsecond arithmetic (to_timestamp takes a double).
@@ -50,13 +54,15 @@ constexpr Statement kStatements[] = {
      "description, reference, metadata, return_url, cancel_url, line_items, plugin_state, "
      "expires_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
      "$11::text[], $12::jsonb, $13, $14, $15::jsonb, $16::jsonb, $17, $18, $19, $20, $21::jsonb, "
-     "$22, $23, $24::jsonb, $25::jsonb, to_timestamp($26::bigint), " PAYD_US("$27") ", "
-     PAYD_US("$27") ")"},
-    {"payment_find",
-     "SELECT " PAYD_PAYMENT_COLUMNS " FROM payments WHERE tenant_id = $1 AND mode = $2 AND id = $3"},
-    {"payment_lock",
-     "SELECT " PAYD_PAYMENT_COLUMNS
-     " FROM payments WHERE tenant_id = $1 AND mode = $2 AND id = $3 FOR UPDATE"},
+     "$22, $23, $24::jsonb, $25::jsonb, to_timestamp($26::bigint), " PAYD_US("$27") ", " PAYD_US(
+         "$27") ")"},
+    {"payment_find", "SELECT " PAYD_PAYMENT_COLUMNS
+                     " FROM payments WHERE tenant_id = $1 AND mode = $2 AND id = $3"},
+    {"payment_lock", "SELECT " PAYD_PAYMENT_COLUMNS
+                     " FROM payments WHERE tenant_id = $1 AND mode = $2 AND id = $3 FOR UPDATE"},
+    // The reconciler's jobs know the tenant but not the mode.
+    {"payment_lock_any_mode",
+     "SELECT " PAYD_PAYMENT_COLUMNS " FROM payments WHERE tenant_id = $1 AND id = $2 FOR UPDATE"},
     {"payment_update",
      "UPDATE payments SET status = $4, amount_capturable = $5, amount_received = $6, "
      "amount_refunded = $7, connector_id = $8, provider_ref = $9, next_action = $10::jsonb, "
@@ -64,15 +70,18 @@ constexpr Statement kStatements[] = {
      "expires_at = to_timestamp($14::bigint), version = version + 1, "
      "updated_at = " PAYD_US("$15") " WHERE tenant_id = $1 AND id = $2 AND version = $3"},
     {"payment_list",
-     "SELECT " PAYD_PAYMENT_COLUMNS
-     " FROM payments WHERE tenant_id = $1 AND mode = $2"
+     "SELECT " PAYD_PAYMENT_COLUMNS " FROM payments WHERE tenant_id = $1 AND mode = $2"
      " AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR connector_id = $4)"
      " AND ($5::text IS NULL OR currency = $5) AND ($6::text IS NULL OR reference = $6)"
-     " AND ($7::bigint IS NULL OR created_at >= " PAYD_US("$7") ")"
-     " AND ($8::bigint IS NULL OR created_at <= " PAYD_US("$8") ")"
-     " AND ($9::bigint IS NULL OR amount >= $9) AND ($10::bigint IS NULL OR amount <= $10)"
-     " AND ($11::bigint IS NULL OR (created_at, id) < (" PAYD_US("$11") ", $12::text))"
-     " ORDER BY created_at DESC, id DESC LIMIT $13"},
+     " AND ($7::bigint IS NULL OR created_at >= " PAYD_US(
+         "$7") ")"
+               " AND ($8::bigint IS NULL OR created_at <= " PAYD_US(
+                   "$8") ")"
+                         " AND ($9::bigint IS NULL OR amount >= $9) AND ($10::bigint IS NULL OR "
+                         "amount <= $10)"
+                         " AND ($11::bigint IS NULL OR (created_at, id) < (" PAYD_US(
+                             "$11") ", $12::text))"
+                                    " ORDER BY created_at DESC, id DESC LIMIT $13"},
     {"payment_reserve_refund",
      "UPDATE payments SET amount_refunded = amount_refunded + $4, version = version + 1, "
      "updated_at = clock_timestamp() WHERE tenant_id = $1 AND mode = $2 AND id = $3 "
@@ -89,25 +98,37 @@ constexpr Statement kStatements[] = {
      "UPDATE payment_attempts SET outcome = $3, error = $4::jsonb, http_exchanges = $5, "
      "latency_us = $6, finished_at = clock_timestamp(), connector_id = $7, routing = $8::jsonb "
      "WHERE tenant_id = $1 AND id = $2"},
+    // Attempts whose answer was never recorded (payd died mid-call), once a sync has asked
+    // the provider what happened instead.
+    {"attempt_abandon",
+     "UPDATE payment_attempts SET outcome = 'unknown', finished_at = clock_timestamp(), "
+     "error = '{\"code\": \"outcome_lost\", \"provider_code\": null, \"decline_code\": null, "
+     "\"message\": \"payd stopped before recording the answer of the provider; a sync "
+     "settled the payment.\"}'::jsonb "
+     "WHERE tenant_id = $1 AND payment_id = $2 AND outcome IS NULL AND id <> $3 "
+     "AND started_at < clock_timestamp() - $4::bigint * interval '1 second'"},
     {"attempt_list",
      "SELECT " PAYD_ATTEMPT_COLUMNS
      " FROM payment_attempts WHERE tenant_id = $1 AND payment_id = $2 ORDER BY started_at, id"},
     {"refund_insert",
      "INSERT INTO refunds (id, tenant_id, mode, payment_id, amount, currency, reason, status, "
      "connector_id, provider_ref, last_error, metadata, created_at, updated_at) VALUES ($1, $2, "
-     "$3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, " PAYD_US("$13") ", "
-     PAYD_US("$13") ")"},
+     "$3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, " PAYD_US("$13") ", " PAYD_US(
+         "$13") ")"},
     {"refund_find",
      "SELECT " PAYD_REFUND_COLUMNS " FROM refunds WHERE tenant_id = $1 AND mode = $2 AND id = $3"},
+    {"refund_lock_any_mode",
+     "SELECT " PAYD_REFUND_COLUMNS " FROM refunds WHERE tenant_id = $1 AND id = $2 FOR UPDATE"},
     {"refund_update",
      "UPDATE refunds SET status = $4, provider_ref = $5, last_error = $6::jsonb, "
-     "version = version + 1, updated_at = " PAYD_US("$7")
-     " WHERE tenant_id = $1 AND id = $2 AND version = $3"},
+     "version = version + 1, updated_at = " PAYD_US(
+         "$7") " WHERE tenant_id = $1 AND id = $2 AND version = $3"},
     {"refund_list",
      "SELECT " PAYD_REFUND_COLUMNS
      " FROM refunds WHERE tenant_id = $1 AND mode = $2 AND ($3::text IS NULL OR payment_id = $3)"
-     " AND ($4::bigint IS NULL OR (created_at, id) < (" PAYD_US("$4") ", $5::text))"
-     " ORDER BY created_at DESC, id DESC LIMIT $6"},
+     " AND ($4::bigint IS NULL OR (created_at, id) < (" PAYD_US(
+         "$4") ", $5::text))"
+               " ORDER BY created_at DESC, id DESC LIMIT $6"},
     {"event_insert",
      "INSERT INTO events (id, tenant_id, mode, type, object_type, object_id, data) "
      "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)"},
@@ -117,42 +138,20 @@ constexpr Statement kStatements[] = {
 
 // ---- conversions ------------------------------------------------------------------------
 
-std::optional<std::string> text_or_null(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  return s;
-}
-
 std::optional<std::string> json_or_null(const json::value& v) {
   if (v.is_null()) return std::nullopt;
   return json::serialize(v);
 }
 
-std::string json_text(const json::object& o) { return json::serialize(o); }
-std::string json_text(const json::array& a) { return json::serialize(a); }
-
-// A PostgreSQL array literal with every element quoted.
-std::string pg_text_array(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i != 0) out += ',';
-    out += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  out += '}';
-  return out;
+std::string json_text(const json::object& o) {
+  return json::serialize(o);
+}
+std::string json_text(const json::array& a) {
+  return json::serialize(a);
 }
 
-std::string str(const pqxx::field& f) { return f.is_null() ? std::string() : f.as<std::string>(); }
-
-std::int64_t i64(const pqxx::field& f) { return f.is_null() ? 0 : f.as<std::int64_t>(); }
-
-std::optional<std::int64_t> opt_i64(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return f.as<std::int64_t>();
+std::int64_t i64(const pqxx::field& f) {
+  return f.is_null() ? 0 : f.as<std::int64_t>();
 }
 
 json::value json_value(const pqxx::field& f) {
@@ -169,8 +168,6 @@ json::array json_array(const pqxx::field& f) {
   auto v = json_value(f);
   return v.is_array() ? std::move(v.as_array()) : json::array();
 }
-
-std::string mode_text(sdk::Mode m) { return std::string(sdk::to_string(m)); }
 
 template <typename T, typename Parse>
 T parse_or_throw(const pqxx::field& f, Parse parse, const char* what) {
@@ -196,20 +193,20 @@ PaymentRecord read_payment(const pqxx::row& r) {
     if (t.is_string()) p.payment_method_types.emplace_back(t.as_string());
   }
   p.payment_method = json_value(r[11]);
-  p.connector_id = str(r[12]);
-  p.provider_ref = str(r[13]);
+  p.connector_id = columns::text(r[12]);
+  p.provider_ref = columns::text(r[13]);
   p.next_action = json_value(r[14]);
   p.last_error = json_value(r[15]);
-  p.customer_email = str(r[16]);
-  p.customer_name = str(r[17]);
-  p.description = str(r[18]);
-  p.reference = str(r[19]);
+  p.customer_email = columns::text(r[16]);
+  p.customer_name = columns::text(r[17]);
+  p.description = columns::text(r[18]);
+  p.reference = columns::text(r[19]);
   p.metadata = json_object(r[20]);
-  p.return_url = str(r[21]);
-  p.cancel_url = str(r[22]);
+  p.return_url = columns::text(r[21]);
+  p.cancel_url = columns::text(r[22]);
   p.line_items = json_array(r[23]);
   p.plugin_state = json_object(r[24]);
-  p.expires_at = opt_i64(r[25]);
+  p.expires_at = columns::optional_int64(r[25]);
   p.version = r[26].as<int>();
   p.created_at_us = i64(r[27]);
   p.updated_at_us = i64(r[28]);
@@ -224,10 +221,10 @@ RefundRecord read_refund(const pqxx::row& r) {
   x.payment_id = r[3].as<std::string>();
   x.amount = r[4].as<std::int64_t>();
   x.currency = r[5].as<std::string>();
-  x.reason = str(r[6]);
+  x.reason = columns::text(r[6]);
   x.status = parse_or_throw<sdk::RefundStatus>(r[7], sdk::parse_refund_status, "refund status");
-  x.connector_id = str(r[8]);
-  x.provider_ref = str(r[9]);
+  x.connector_id = columns::text(r[8]);
+  x.provider_ref = columns::text(r[9]);
   x.last_error = json_value(r[10]);
   x.metadata = json_object(r[11]);
   x.version = r[12].as<int>();
@@ -241,25 +238,19 @@ AttemptRecord read_attempt(const pqxx::row& r) {
   a.id = r[0].as<std::string>();
   a.tenant_id = r[1].as<std::string>();
   a.payment_id = r[2].as<std::string>();
-  a.refund_id = str(r[3]);
+  a.refund_id = columns::text(r[3]);
   a.operation = parse_or_throw<sdk::Operation>(r[4], sdk::parse_operation, "operation");
-  a.connector_id = str(r[5]);
-  a.idempotency_key = str(r[6]);
-  a.amount = opt_i64(r[7]);
+  a.connector_id = columns::text(r[5]);
+  a.idempotency_key = columns::text(r[6]);
+  a.amount = columns::optional_int64(r[7]);
   a.routing = json_value(r[8]);
   if (!r[9].is_null()) a.outcome = sdk::parse_outcome_kind(r[9].c_str());
   a.error = json_value(r[10]);
   a.http_exchanges = r[11].is_null() ? 0 : r[11].as<int>();
   a.latency_us = i64(r[12]);
   a.started_at_us = i64(r[13]);
-  a.finished_at_us = opt_i64(r[14]);
+  a.finished_at_us = columns::optional_int64(r[14]);
   return a;
-}
-
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 std::optional<std::int64_t> position_us(const std::optional<ListPosition>& after) {
@@ -274,7 +265,9 @@ std::optional<std::string> position_id(const std::optional<ListPosition>& after)
 
 }  // namespace
 
-Statements payment_statements() { return kStatements; }
+Statements payment_statements() {
+  return kStatements;
+}
 
 void insert_payment(Tx& tx, PaymentRecord& p) {
   if (p.created_at_us == 0) p.created_at_us = now_us();
@@ -282,7 +275,7 @@ void insert_payment(Tx& tx, PaymentRecord& p) {
   tx.sql().exec_prepared(
       "payment_insert", p.id, p.tenant_id, mode_text(p.mode), std::string(sdk::to_string(p.status)),
       p.amount, p.currency, std::string(sdk::to_string(p.capture_method)), p.amount_capturable,
-      p.amount_received, p.amount_refunded, pg_text_array(p.payment_method_types),
+      p.amount_received, p.amount_refunded, columns::text_array(p.payment_method_types),
       json_or_null(p.payment_method), text_or_null(p.connector_id), text_or_null(p.provider_ref),
       json_or_null(p.next_action), json_or_null(p.last_error), text_or_null(p.customer_email),
       text_or_null(p.customer_name), text_or_null(p.description), text_or_null(p.reference),
@@ -306,6 +299,13 @@ std::optional<PaymentRecord> lock_payment(Tx& tx, std::string_view tenant_id, sd
   return read_payment(r[0]);
 }
 
+std::optional<PaymentRecord> lock_payment_any_mode(Tx& tx, std::string_view tenant_id,
+                                                   std::string_view id) {
+  auto r = tx.sql().exec_prepared("payment_lock_any_mode", std::string(tenant_id), std::string(id));
+  if (r.empty()) return std::nullopt;
+  return read_payment(r[0]);
+}
+
 bool update_payment(Tx& tx, PaymentRecord& p) {
   p.updated_at_us = std::max(now_us(), p.created_at_us);
   auto r = tx.sql().exec_prepared(
@@ -320,15 +320,14 @@ bool update_payment(Tx& tx, PaymentRecord& p) {
 
 std::vector<PaymentRecord> list_payments(Tx& tx, std::string_view tenant_id, sdk::Mode mode,
                                          const PaymentFilter& f,
-                                         const std::optional<ListPosition>& after,
-                                         unsigned limit) {
+                                         const std::optional<ListPosition>& after, unsigned limit) {
   std::optional<std::string> status;
   if (f.status) status = std::string(sdk::to_string(*f.status));
-  auto r = tx.sql().exec_prepared(
-      "payment_list", std::string(tenant_id), mode_text(mode), status,
-      text_or_null(f.connector_id), text_or_null(f.currency), text_or_null(f.reference),
-      f.created_gte_us, f.created_lte_us, f.amount_gte, f.amount_lte, position_us(after),
-      position_id(after), static_cast<long long>(limit));
+  auto r = tx.sql().exec_prepared("payment_list", std::string(tenant_id), mode_text(mode), status,
+                                  text_or_null(f.connector_id), text_or_null(f.currency),
+                                  text_or_null(f.reference), f.created_gte_us, f.created_lte_us,
+                                  f.amount_gte, f.amount_lte, position_us(after),
+                                  position_id(after), static_cast<long long>(limit));
   std::vector<PaymentRecord> out;
   out.reserve(r.size());
   for (const auto& row : r) out.push_back(read_payment(row));
@@ -337,8 +336,8 @@ std::vector<PaymentRecord> list_payments(Tx& tx, std::string_view tenant_id, sdk
 
 std::optional<PaymentRecord> reserve_refund(Tx& tx, std::string_view tenant_id, sdk::Mode mode,
                                             std::string_view payment_id, std::int64_t amount) {
-  auto r = tx.sql().exec_prepared("payment_reserve_refund", std::string(tenant_id),
-                                  mode_text(mode), std::string(payment_id), amount);
+  auto r = tx.sql().exec_prepared("payment_reserve_refund", std::string(tenant_id), mode_text(mode),
+                                  std::string(payment_id), amount);
   if (r.empty()) return std::nullopt;
   return read_payment(r[0]);
 }
@@ -360,6 +359,12 @@ void finish_attempt(Tx& tx, const AttemptRecord& a) {
   if (a.outcome) outcome = std::string(sdk::to_string(*a.outcome));
   tx.sql().exec_prepared("attempt_finish", a.tenant_id, a.id, outcome, json_or_null(a.error),
                          a.http_exchanges, a.latency_us, a.connector_id, json_or_null(a.routing));
+}
+
+void abandon_attempts(Tx& tx, std::string_view tenant_id, std::string_view payment_id,
+                      std::string_view except_id, std::chrono::seconds older_than) {
+  tx.sql().exec_prepared("attempt_abandon", std::string(tenant_id), std::string(payment_id),
+                         std::string(except_id), static_cast<long long>(older_than.count()));
 }
 
 std::vector<AttemptRecord> list_attempts(Tx& tx, std::string_view tenant_id,
@@ -389,12 +394,18 @@ std::optional<RefundRecord> find_refund(Tx& tx, std::string_view tenant_id, sdk:
   return read_refund(r[0]);
 }
 
+std::optional<RefundRecord> lock_refund_any_mode(Tx& tx, std::string_view tenant_id,
+                                                 std::string_view id) {
+  auto r = tx.sql().exec_prepared("refund_lock_any_mode", std::string(tenant_id), std::string(id));
+  if (r.empty()) return std::nullopt;
+  return read_refund(r[0]);
+}
+
 bool update_refund(Tx& tx, RefundRecord& x) {
   x.updated_at_us = std::max(now_us(), x.created_at_us);
-  auto r = tx.sql().exec_prepared("refund_update", x.tenant_id, x.id, x.version,
-                                  std::string(sdk::to_string(x.status)),
-                                  text_or_null(x.provider_ref), json_or_null(x.last_error),
-                                  x.updated_at_us);
+  auto r = tx.sql().exec_prepared(
+      "refund_update", x.tenant_id, x.id, x.version, std::string(sdk::to_string(x.status)),
+      text_or_null(x.provider_ref), json_or_null(x.last_error), x.updated_at_us);
   if (r.affected_rows() != 1) return false;
   ++x.version;
   return true;

@@ -3,6 +3,7 @@
 // core composes into transactions. Every query filters on tenant_id (and mode where the
 // row has one): a caller can never reach another tenant's or mode's rows.
 
+#include <chrono>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,9 @@ void insert_payment(Tx& tx, PaymentRecord& p);
 // Locks the row until the transaction ends (operations on one payment serialise).
 [[nodiscard]] std::optional<PaymentRecord> lock_payment(Tx& tx, std::string_view tenant_id,
                                                         sdk::Mode mode, std::string_view id);
+// The same for the reconciler, whose jobs carry the tenant but not the mode.
+[[nodiscard]] std::optional<PaymentRecord> lock_payment_any_mode(Tx& tx, std::string_view tenant_id,
+                                                                 std::string_view id);
 // Writes the mutable fields if the row is still at p.version; p.version becomes the new
 // version and updated_at now. False when someone else changed it first (optimistic
 // concurrency).
@@ -45,12 +49,18 @@ void release_refund(Tx& tx, std::string_view tenant_id, std::string_view payment
 
 void insert_attempt(Tx& tx, const AttemptRecord& a);
 void finish_attempt(Tx& tx, const AttemptRecord& a);
+// Marks the payment's unanswered attempts older than `older_than` (other than
+// `except_id`) `unknown` with error code outcome_lost: payd died before their answer.
+void abandon_attempts(Tx& tx, std::string_view tenant_id, std::string_view payment_id,
+                      std::string_view except_id, std::chrono::seconds older_than);
 [[nodiscard]] std::vector<AttemptRecord> list_attempts(Tx& tx, std::string_view tenant_id,
                                                        std::string_view payment_id);
 
 void insert_refund(Tx& tx, RefundRecord& r);
 [[nodiscard]] std::optional<RefundRecord> find_refund(Tx& tx, std::string_view tenant_id,
                                                       sdk::Mode mode, std::string_view id);
+[[nodiscard]] std::optional<RefundRecord> lock_refund_any_mode(Tx& tx, std::string_view tenant_id,
+                                                               std::string_view id);
 [[nodiscard]] bool update_refund(Tx& tx, RefundRecord& r);
 [[nodiscard]] std::vector<RefundRecord> list_refunds(Tx& tx, std::string_view tenant_id,
                                                      sdk::Mode mode, std::string_view payment_id,

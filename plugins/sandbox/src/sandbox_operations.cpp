@@ -15,7 +15,9 @@ std::optional<PaymentStatus> stored_status(const sdk::PaymentView& p) {
   return sdk::parse_payment_status(v->as_string());
 }
 
-std::string payment_ref(const sdk::PaymentView& p) { return "sbx_pi_" + p.id; }
+std::string payment_ref(const sdk::PaymentView& p) {
+  return "sbx_pi_" + p.id;
+}
 
 Outcome with_status(OutcomeKind kind, PaymentStatus status, const sdk::PaymentView& p) {
   Outcome o;
@@ -49,15 +51,26 @@ Outcome charged(const sdk::OperationInput& in, OutcomeKind kind) {
   return o;
 }
 
+// The customer must act on a hosted page: pending, with a redirect to it.
+Outcome awaiting_customer(const sdk::PaymentView& p, const SandboxSettings& s) {
+  auto o = with_status(OutcomeKind::pending, PaymentStatus::requires_action, p);
+  o.next_action = sdk::NextAction{sdk::NextAction::Type::redirect, s.redirect_base_url + "/" + p.id,
+                                  "", std::nullopt};
+  return o;
+}
+
 }  // namespace
 
 Outcome authorize(const sdk::OperationInput& in, const SandboxSettings& s) {
   const auto& p = in.payment;
+  // A checkout session without a card yet: the customer chooses one on the hosted page, so
+  // the payment waits for them (like the 3-D Secure card) instead of charging the default.
+  if (p.hosted_checkout && p.payment_method.empty()) return awaiting_customer(p, s);
   const auto behaviour = behaviour_for(p.payment_method);
   if (auto reason = decline_reason(behaviour)) {
     auto o = with_status(OutcomeKind::declined, PaymentStatus::failed, p);
-    o.error = sdk::ErrorInfo{"card_declined", "card_declined", reason->decline_code,
-                             reason->message};
+    o.error =
+        sdk::ErrorInfo{"card_declined", "card_declined", reason->decline_code, reason->message};
     return o;
   }
   switch (behaviour) {
@@ -71,12 +84,8 @@ Outcome authorize(const sdk::OperationInput& in, const SandboxSettings& s) {
                                "The sandbox lost the answer to this charge; sync will tell."};
       return o;
     }
-    case CardBehaviour::requires_action: {
-      auto o = with_status(OutcomeKind::pending, PaymentStatus::requires_action, p);
-      o.next_action = sdk::NextAction{sdk::NextAction::Type::redirect,
-                                      s.redirect_base_url + "/" + p.id, "", std::nullopt};
-      return o;
-    }
+    case CardBehaviour::requires_action:
+      return awaiting_customer(p, s);
     default:
       return charged(in, OutcomeKind::processed);
   }

@@ -49,6 +49,39 @@ TEST(SandboxDecisions, RedirectUsesTheConfiguredBase) {
   EXPECT_EQ(o.next_action->url, "https://pay.example.com/3ds/pay_1");
 }
 
+TEST(SandboxDecisions, HostedCheckoutWithoutACardWaitsForTheCustomer) {
+  SandboxSettings s;
+  s.redirect_base_url = "https://pay.example.com/checkout";
+  for (auto method : {sdk::CaptureMethod::automatic, sdk::CaptureMethod::manual}) {
+    auto in = payment("");
+    in.payment.hosted_checkout = true;
+    in.payment.capture_method = method;
+    const auto o = authorize(in, s);
+    EXPECT_EQ(sdk::validate_outcome(sdk::Operation::authorize, o), std::nullopt);
+    EXPECT_EQ(o.kind, sdk::OutcomeKind::pending);
+    EXPECT_EQ(o.status, sdk::PaymentStatus::requires_action);
+    ASSERT_TRUE(o.next_action);
+    EXPECT_EQ(o.next_action->type, sdk::NextAction::Type::redirect);
+    EXPECT_EQ(o.next_action->url, "https://pay.example.com/checkout/pay_1");
+    EXPECT_FALSE(o.amounts.received.has_value() && *o.amounts.received != 0);
+  }
+}
+
+TEST(SandboxDecisions, HostedCheckoutWithACardFollowsTheCard) {
+  auto in = payment("4242424242424242");
+  in.payment.hosted_checkout = true;
+  EXPECT_EQ(authorize(in, SandboxSettings{}).status, sdk::PaymentStatus::succeeded);
+  in.payment.payment_method = "4000000000000002";
+  EXPECT_EQ(authorize(in, SandboxSettings{}).kind, sdk::OutcomeKind::declined);
+}
+
+TEST(SandboxDecisions, WithoutHostedCheckoutAnEmptyCardIsStillCharged) {
+  // The long-standing default: a plain payment without a card behaves as 4242.
+  const auto o = authorize(payment(""), SandboxSettings{});
+  EXPECT_EQ(o.status, sdk::PaymentStatus::succeeded);
+  EXPECT_FALSE(o.next_action);
+}
+
 TEST(SandboxSettingsTest, BadConfigNamesTheKey) {
   auto key_of = [](boost::json::object config) {
     try {

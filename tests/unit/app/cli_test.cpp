@@ -23,6 +23,15 @@ TEST(Cli, ParsesEachCommand) {
   EXPECT_EQ(parse_cli({"--help"}).options->command, Command::help);
 }
 
+TEST(Cli, SubcommandsTakeTheRestOfTheWords) {
+  auto routes = parse_cli({"routes", "--config", "x.yaml"});
+  ASSERT_TRUE(routes.options);
+  EXPECT_EQ(routes.options->command, Command::routes);
+  EXPECT_EQ(routes.options->command_args, (std::vector<std::string>{"--config", "x.yaml"}));
+  EXPECT_EQ(parse_cli({"migrate"}).options->command, Command::migrate);
+  EXPECT_EQ(parse_cli({"admin"}).options->command, Command::admin);
+}
+
 TEST(Cli, UsageErrorsAreReported) {
   auto unknown = parse_cli({"--bogus"});
   EXPECT_FALSE(unknown.options);

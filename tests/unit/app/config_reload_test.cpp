@@ -51,3 +51,28 @@ TEST(ConfigReload, ConnectorChangesNeedRestart) {
 
 }  // namespace
 }  // namespace payd::app
+
+namespace payd::app {
+namespace {
+
+TEST(ConfigReload, RoutingChangesNeedRestart) {
+  config::Config a;
+  config::RoutingRule rule;
+  rule.name = "eu";
+  rule.match.currencies = {"EUR"};
+  rule.connectors = {"sandbox"};
+  a.routing.rules.push_back(rule);
+  config::Config b = a;
+  EXPECT_TRUE(restart_required_changes(a, b).empty());
+  b.routing.rules[0].match.currencies = {"GBP"};
+  EXPECT_EQ(restart_required_changes(a, b), std::vector<std::string>{"routing"});
+  b = a;
+  b.routing.rules[0].failover_on_decline = true;
+  EXPECT_EQ(restart_required_changes(a, b), std::vector<std::string>{"routing"});
+  b = a;
+  b.routing.default_connectors = std::vector<std::string>{"sandbox"};
+  EXPECT_EQ(restart_required_changes(a, b), std::vector<std::string>{"routing"});
+}
+
+}  // namespace
+}  // namespace payd::app

@@ -22,7 +22,7 @@ constexpr std::array kRefundStatuses = {R::pending, R::succeeded, R::failed, R::
 constexpr bool kExpected[7][7] = {
   //                  req_act proc req_cap succ cancel fail expired
   /* requires_action */ {1,     1,   1,      1,   1,     1,   1},
-  /* processing      */ {1,     1,   1,      1,   1,     1,   0},
+  /* processing      */ {1,     1,   1,      1,   1,     1,   1},
   /* requires_capture*/ {0,     1,   1,      1,   1,     1,   0},
   /* succeeded       */ {0,     0,   0,      1,   0,     0,   0},
   /* canceled        */ {0,     0,   0,      0,   1,     0,   0},

@@ -31,6 +31,15 @@ TEST(ResponseWriter, CloseAndHttp10KeepAlive) {
   EXPECT_NE(out.find("\r\nConnection: keep-alive\r\n"), std::string::npos);
 }
 
+TEST(ResponseWriter, NotModifiedHasNoLengthAndNoBody) {
+  Response r;
+  r.status = 304;
+  r.headers.set("ETag", "\"abc\"");
+  std::string out;
+  serialize_response(r, 11, true, false, out);
+  EXPECT_EQ(out, "HTTP/1.1 304 Not Modified\r\nETag: \"abc\"\r\n\r\n");
+}
+
 TEST(ResponseWriter, HeadKeepsLengthButDropsBody) {
   std::string out;
   serialize_response(sample(), 11, true, true, out);
