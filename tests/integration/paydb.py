@@ -8,6 +8,7 @@ import json
 import os
 import secrets
 import subprocess
+import time
 import urllib.parse
 
 import paydtest
@@ -50,7 +51,16 @@ class Database:
         return psql(self.url, statement)
 
     def drop(self) -> None:
-        psql(self.admin, f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+        # WITH (FORCE) cannot end an autovacuum worker that has just started in the database
+        # (a superuser process): it finishes within moments, so retry for a few seconds.
+        for attempt in range(50):
+            try:
+                psql(self.admin, f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+                return
+            except AssertionError as e:
+                if "must be a member of the role" not in str(e) or attempt == 49:
+                    raise
+                time.sleep(0.1)
 
 
 def payd_cli(args: list[str], config_path: str, check: bool = True

@@ -10,6 +10,7 @@
 
 #include "store/migrations.hpp"
 #include "store/prepared_statements.hpp"
+#include "test_database_drop.hpp"
 
 namespace payd::idem_test {
 
@@ -40,9 +41,7 @@ class DatabaseEnvironment : public ::testing::Environment {
   void TearDown() override {
     if (name_.empty()) return;
     try {
-      pqxx::connection admin(admin_url_);
-      pqxx::nontransaction tx(admin);
-      tx.exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+      payd::testing::drop_test_database(admin_url_, name_);
     } catch (const std::exception& e) {
       ADD_FAILURE() << "could not drop the test database " << name_ << ": " << e.what();
     }

@@ -9,15 +9,16 @@
 
 #include "api/authenticated.hpp"
 #include "core/ids.hpp"
+#include "core/random_text.hpp"
 #include "security/api_key_issue.hpp"
 #include "security/authenticator.hpp"
-#include "core/random_text.hpp"
 #include "security_test_support.hpp"
 #include "store/api_key_store.hpp"
 #include "store/connection_pool.hpp"
 #include "store/migrations.hpp"
 #include "store/prepared_statements.hpp"
 #include "store/tenant_store.hpp"
+#include "test_database_drop.hpp"
 
 namespace payd::security {
 
@@ -74,9 +75,7 @@ class TestDatabase {
   }
   ~TestDatabase() {
     try {
-      pqxx::connection admin(server_url_);
-      pqxx::nontransaction n(admin);
-      n.exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+      payd::testing::drop_test_database(server_url_, name_);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "could not drop test database %s: %s\n", name_.c_str(), e.what());
     }
