@@ -24,6 +24,7 @@ struct FaultSetting {
 
 FaultSetting read_setting() {
   FaultSetting s;
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): payd never calls setenv
   const char* raw = std::getenv("PAYD_FAULT");
   if (raw == nullptr) return s;
   const std::string_view text(raw);

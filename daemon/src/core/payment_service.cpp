@@ -57,11 +57,11 @@ store::PaymentRecord new_payment(const Caller& caller, const CreatePayment& requ
 }
 
 store::AttemptRecord routed_attempt(const store::PaymentRecord& p, const RoutingDecision& d,
-                                    std::string why) {
+                                    std::string_view why) {
   auto a = new_attempt(p, sdk::Operation::authorize, p.amount);
   auto routing = d.to_json();
   routing["chosen"] = p.connector_id;
-  routing["why"] = std::move(why);
+  routing["why"] = why;
   a.routing = std::move(routing);
   return a;
 }

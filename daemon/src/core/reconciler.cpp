@@ -130,7 +130,7 @@ asio::awaitable<void> loop(std::shared_ptr<Reconciler::State> s) {
 }  // namespace
 
 Reconciler::Reconciler(store::ConnectionPool& pool, PaymentService& payments,
-                       asio::any_io_executor executor, ReconcilerOptions options,
+                       const asio::any_io_executor& executor, ReconcilerOptions options,
                        prometheus::Registry* metrics)
     : state_(std::make_shared<State>(pool, payments, executor, options, metrics)) {}
 

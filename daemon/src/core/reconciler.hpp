@@ -41,7 +41,7 @@ struct ReconcilerOptions {
 class Reconciler {
  public:
   Reconciler(store::ConnectionPool& pool, PaymentService& payments,
-             boost::asio::any_io_executor executor, ReconcilerOptions options,
+             const boost::asio::any_io_executor& executor, ReconcilerOptions options,
              prometheus::Registry* metrics = nullptr);
   ~Reconciler();  // stop()
   Reconciler(const Reconciler&) = delete;
