@@ -89,6 +89,10 @@ class PaymentsTest(unittest.TestCase):
         self.assertEqual(s, 200)
         self.assertEqual(again["status"], "succeeded")
         self.assertEqual(again["metadata"], {"order": "1"})
+        # The 201 shows the attempt exactly as stored: real start and finish times.
+        self.assertEqual(p["attempts"], again["attempts"])
+        self.assertTrue(p["attempts"][0]["started_at"].startswith("20"), p["attempts"][0])
+        self.assertLessEqual(p["attempts"][0]["started_at"], p["attempts"][0]["finished_at"])
         # The card number is never stored.
         self.assertEqual(self.db.sql(f"SELECT count(*) FROM payments WHERE payment_method::text LIKE '%{CARD_OK}%'"), "0")
         events = self.db.sql(f"SELECT string_agg(type, ',' ORDER BY created_at) FROM events WHERE object_id = '{p['id']}'")

@@ -92,11 +92,11 @@ constexpr Statement kStatements[] = {
      "updated_at = clock_timestamp() WHERE tenant_id = $1 AND id = $2"},
     {"attempt_insert",
      "INSERT INTO payment_attempts (id, tenant_id, payment_id, refund_id, operation, "
-     "connector_id, idempotency_key, amount, routing) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-     "$9::jsonb)"},
+     "connector_id, idempotency_key, amount, routing, started_at) VALUES ($1, $2, $3, $4, $5, "
+     "$6, $7, $8, $9::jsonb, " PAYD_US("$10") ")"},
     {"attempt_finish",
      "UPDATE payment_attempts SET outcome = $3, error = $4::jsonb, http_exchanges = $5, "
-     "latency_us = $6, finished_at = clock_timestamp(), connector_id = $7, routing = $8::jsonb "
+     "latency_us = $6, finished_at = " PAYD_US("$9") ", connector_id = $7, routing = $8::jsonb "
      "WHERE tenant_id = $1 AND id = $2"},
     // Attempts whose answer was never recorded (payd died mid-call), once a sync has asked
     // the provider what happened instead.
@@ -348,17 +348,21 @@ void release_refund(Tx& tx, std::string_view tenant_id, std::string_view payment
                          amount);
 }
 
-void insert_attempt(Tx& tx, const AttemptRecord& a) {
+void insert_attempt(Tx& tx, AttemptRecord& a) {
+  if (a.started_at_us == 0) a.started_at_us = now_us();
   tx.sql().exec_prepared("attempt_insert", a.id, a.tenant_id, a.payment_id,
                          text_or_null(a.refund_id), std::string(sdk::to_string(a.operation)),
-                         a.connector_id, a.idempotency_key, a.amount, json_or_null(a.routing));
+                         a.connector_id, a.idempotency_key, a.amount, json_or_null(a.routing),
+                         a.started_at_us);
 }
 
-void finish_attempt(Tx& tx, const AttemptRecord& a) {
+void finish_attempt(Tx& tx, AttemptRecord& a) {
+  if (!a.finished_at_us) a.finished_at_us = std::max(now_us(), a.started_at_us);
   std::optional<std::string> outcome;
   if (a.outcome) outcome = std::string(sdk::to_string(*a.outcome));
   tx.sql().exec_prepared("attempt_finish", a.tenant_id, a.id, outcome, json_or_null(a.error),
-                         a.http_exchanges, a.latency_us, a.connector_id, json_or_null(a.routing));
+                         a.http_exchanges, a.latency_us, a.connector_id, json_or_null(a.routing),
+                         *a.finished_at_us);
 }
 
 void abandon_attempts(Tx& tx, std::string_view tenant_id, std::string_view payment_id,

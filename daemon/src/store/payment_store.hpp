@@ -47,8 +47,10 @@ void insert_payment(Tx& tx, PaymentRecord& p);
 void release_refund(Tx& tx, std::string_view tenant_id, std::string_view payment_id,
                     std::int64_t amount);
 
-void insert_attempt(Tx& tx, const AttemptRecord& a);
-void finish_attempt(Tx& tx, const AttemptRecord& a);
+// Set started_at_us / finished_at_us (payd's clock) when not set, so the record returned to
+// the caller shows the times the database holds.
+void insert_attempt(Tx& tx, AttemptRecord& a);
+void finish_attempt(Tx& tx, AttemptRecord& a);
 // Marks the payment's unanswered attempts older than `older_than` (other than
 // `except_id`) `unknown` with error code outcome_lost: payd died before their answer.
 void abandon_attempts(Tx& tx, std::string_view tenant_id, std::string_view payment_id,
