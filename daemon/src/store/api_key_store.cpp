@@ -3,6 +3,7 @@
 #include <array>
 #include <pqxx/pqxx>
 
+#include "store/column_values.hpp"
 #include "store/connection_pool.hpp"
 #include "store/pqxx_support.hpp"
 
@@ -34,23 +35,6 @@ constexpr std::array kStatements{
 
 #undef PAYD_API_KEY_COLUMNS
 #undef PAYD_ISO
-
-// A text[] literal: {"a","b\"c"}. Every element quoted, so commas, braces, spaces and
-// NULL-looking words stay data.
-std::string text_array_literal(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i != 0) out += ',';
-    out += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  out += '}';
-  return out;
-}
 
 std::vector<std::string> read_text_array(const pqxx::field& f) {
   std::vector<std::string> out;
@@ -98,7 +82,7 @@ std::optional<ApiKeyRecord> first(const pqxx::result& r) {
 void insert_api_key(Tx& tx, const NewApiKey& key) {
   const pqxx::binarystring hash(key.secret_hash.data(), key.secret_hash.size());
   tx.sql().exec_prepared("api_key_insert", key.id, key.tenant_id, key.mode, key.kind, key.lookup,
-                         hash, key.last4, key.name, key.role, text_array_literal(key.scopes));
+                         hash, key.last4, key.name, key.role, columns::text_array(key.scopes));
 }
 
 std::optional<ApiKeyRecord> find_api_key_by_lookup(Tx& tx, std::string_view lookup) {

@@ -40,7 +40,8 @@ inline sdk::Mode read_mode(const pqxx::field& f) {
   return *m;
 }
 
-// A PostgreSQL array literal with every element quoted.
+// A PostgreSQL text[] literal with every element quoted, so commas, braces, spaces and
+// NULL-looking words stay data.
 inline std::string text_array(const std::vector<std::string>& items) {
   std::string out = "{";
   for (std::size_t i = 0; i < items.size(); ++i) {
