@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "api/payment_fields.hpp"
 #include "api/request_fields.hpp"
 #include "core/checkout_rules.hpp"
 #include "core/money.hpp"
@@ -13,25 +14,12 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::size_t kShortText = 255;
-constexpr std::size_t kLongText = 1000;
-constexpr std::size_t kMaxMethodTypes = 10;
-constexpr std::size_t kMaxMethodTypeChars = 32;
 // payment_links.usage_limit is a PostgreSQL integer.
 constexpr std::int64_t kMaxUsageLimit = std::numeric_limits<std::int32_t>::max();
 
 http::ApiError invalid(std::string param, std::string message) {
   return {400, http::ErrorType::invalid_request, "PARAMETER_INVALID", std::move(message),
           std::move(param)};
-}
-
-// payment_method_types: absent is the default; present must name at least one type.
-std::optional<std::vector<std::string>> read_method_types(FieldReader& r) {
-  auto types = r.optional_string_list("payment_method_types", kMaxMethodTypes, kMaxMethodTypeChars);
-  if (types && types->empty()) {
-    r.reject(invalid("payment_method_types", "payment_method_types must name at least one type."));
-  }
-  return types;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "api/cursor.hpp"
 #include "api/handler_support.hpp"
+#include "api/payment_fields.hpp"
 #include "api/payment_json.hpp"
 #include "api/request_fields.hpp"
 #include "core/money.hpp"
@@ -25,8 +26,6 @@ using security::Principal;
 
 namespace {
 
-constexpr std::size_t kShortText = 255;
-constexpr std::size_t kLongText = 1000;
 constexpr std::size_t kMaxLineItems = 100;
 
 Result<core::CreatePayment, http::ApiError> read_create_payment(const json::object& body) {
@@ -35,7 +34,7 @@ Result<core::CreatePayment, http::ApiError> read_create_payment(const json::obje
   auto amount = r.required_int64("amount");
   auto currency = r.required_string("currency", 3);
   auto capture = r.optional_enum("capture_method", {"automatic", "manual"});
-  auto types = r.optional_string_list("payment_method_types", 10, 32);
+  auto types = read_method_types(r);
   auto method = r.optional_string("payment_method", 64);
   auto connector = r.optional_string("connector", 64);
   auto description = r.optional_string("description", kLongText);
@@ -86,14 +85,7 @@ Result<core::CreatePayment, http::ApiError> read_create_payment(const json::obje
   if (capture)
     p.capture_method =
         *capture == "manual" ? sdk::CaptureMethod::manual : sdk::CaptureMethod::automatic;
-  if (types) {
-    if (types->empty()) {
-      return fail(http::ApiError{400, http::ErrorType::invalid_request, "PARAMETER_INVALID",
-                                 "payment_method_types must name at least one type.",
-                                 std::string("payment_method_types")});
-    }
-    p.payment_method_types = std::move(*types);
-  }
+  if (types) p.payment_method_types = std::move(*types);
   if (method) p.payment_method = std::move(*method);
   if (connector) p.connector = std::move(*connector);
   if (description) p.description = std::move(*description);

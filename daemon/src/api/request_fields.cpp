@@ -188,25 +188,34 @@ std::optional<std::string> FieldReader::take_string(std::string_view name, std::
     if (required) reject(param_error("PARAMETER_MISSING", p, p + " is required"));
     return std::nullopt;
   }
-  if (!v->is_string()) {
-    invalid(p, p + " must be a string; got " + std::string(kind_name(*v)));
+  auto s = checked_string(*v, p, max_chars, !required);
+  if (!s) return std::nullopt;
+  return std::string(*s);
+}
+
+std::optional<std::string_view> FieldReader::checked_string(const boost::json::value& v,
+                                                            const std::string& param,
+                                                            std::size_t max_chars,
+                                                            bool allow_empty) {
+  if (!v.is_string()) {
+    invalid(param, param + " must be a string; got " + std::string(kind_name(v)));
     return std::nullopt;
   }
-  const std::string_view s = v->get_string();
-  if (required && s.empty()) {
-    reject(param_error("PARAMETER_MISSING", p, p + " is required and must not be empty"));
+  const std::string_view s = v.get_string();
+  if (!allow_empty && s.empty()) {
+    reject(param_error("PARAMETER_MISSING", param, param + " is required and must not be empty"));
     return std::nullopt;
   }
   if (const auto n = char_count(s); n > max_chars) {
-    invalid(p, p + " must be at most " + std::to_string(max_chars) + " characters; got " +
-                   std::to_string(n));
+    invalid(param, param + " must be at most " + std::to_string(max_chars) + " characters; got " +
+                       std::to_string(n));
     return std::nullopt;
   }
   if (s.find('\0') != std::string_view::npos) {
-    invalid(p, p + " must not contain NUL characters");
+    invalid(param, param + " must not contain NUL characters");
     return std::nullopt;
   }
-  return std::string(s);
+  return s;
 }
 
 std::optional<std::int64_t> FieldReader::required_int64(std::string_view name) {
@@ -273,22 +282,9 @@ std::optional<std::vector<std::string>> FieldReader::optional_string_list(std::s
   std::vector<std::string> out;
   out.reserve(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
-    const std::string item_path = p + "[" + std::to_string(i) + "]";
-    if (!items[i].is_string()) {
-      invalid(item_path, item_path + " must be a string; got " + std::string(kind_name(items[i])));
-      return std::nullopt;
-    }
-    const std::string_view s = items[i].get_string();
-    if (const auto n = char_count(s); n > max_chars) {
-      invalid(item_path, item_path + " must be at most " + std::to_string(max_chars) +
-                             " characters; got " + std::to_string(n));
-      return std::nullopt;
-    }
-    if (s.find('\0') != std::string_view::npos) {
-      invalid(item_path, item_path + " must not contain NUL characters");
-      return std::nullopt;
-    }
-    out.emplace_back(s);
+    const auto s = checked_string(items[i], p + "[" + std::to_string(i) + "]", max_chars);
+    if (!s) return std::nullopt;
+    out.emplace_back(*s);
   }
   return out;
 }
@@ -320,22 +316,9 @@ std::optional<std::map<std::string, std::string>> FieldReader::optional_metadata
                      std::to_string(n));
       return std::nullopt;
     }
-    const std::string item_path = p + "[" + std::string(key) + "]";
-    if (!value.is_string()) {
-      invalid(item_path, item_path + " must be a string; got " + std::string(kind_name(value)));
-      return std::nullopt;
-    }
-    const std::string_view s = value.get_string();
-    if (const auto n = char_count(s); n > kMaxMetadataValueChars) {
-      invalid(item_path, item_path + " must be at most " + std::to_string(kMaxMetadataValueChars) +
-                             " characters; got " + std::to_string(n));
-      return std::nullopt;
-    }
-    if (s.find('\0') != std::string_view::npos) {
-      invalid(item_path, item_path + " must not contain NUL characters");
-      return std::nullopt;
-    }
-    out.emplace(key, s);
+    const auto s = checked_string(value, p + "[" + std::string(key) + "]", kMaxMetadataValueChars);
+    if (!s) return std::nullopt;
+    out.emplace(key, *s);
   }
   return out;
 }

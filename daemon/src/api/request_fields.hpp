@@ -113,6 +113,11 @@ class FieldReader {
   std::optional<std::string> take_string(std::string_view name, std::size_t max_chars,
                                          bool required);
   std::optional<std::int64_t> take_int64(std::string_view name, bool required);
+  // `v` as a string of at most `max_chars` characters without NUL; otherwise a
+  // PARAMETER_INVALID naming `param`. Every string the reader returns passes here.
+  std::optional<std::string_view> checked_string(const boost::json::value& v,
+                                                 const std::string& param, std::size_t max_chars,
+                                                 bool allow_empty = true);
   FieldReader open_nested(const boost::json::object& object, std::string prefix);
   void invalid(std::string param, std::string message);
 
