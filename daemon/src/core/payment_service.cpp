@@ -199,10 +199,9 @@ asio::awaitable<Result<PaymentSnapshot, http::ApiError>> PaymentService::get(Cal
                                                                              std::string id) {
   if (!looks_like_id(id, "pay")) co_return fail(payment_not_found(id));
   std::optional<PaymentSnapshot> found;
-  auto r = co_await pool_.transact([&](store::Tx& tx) {
-    auto p = store::find_payment(tx, caller.tenant_id, caller.mode, id);
-    if (!p) return;
-    found = PaymentSnapshot{std::move(*p), store::list_attempts(tx, caller.tenant_id, id)};
+  auto r = co_await pool_.read_once([&](store::Tx& tx) {
+    auto p = store::find_payment_with_attempts(tx, caller.tenant_id, caller.mode, id);
+    if (p) found = PaymentSnapshot{std::move(p->payment), std::move(p->attempts)};
   });
   if (!r) co_return fail(store_failure(r.error(), caller.request_id));
   if (!found) co_return fail(payment_not_found(id));

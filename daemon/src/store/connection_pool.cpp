@@ -400,7 +400,21 @@ Job in_transaction(TxJob job) {
   };
 }
 
+// A named function, not a lambda temporary inside co_await: GCC 12 destroys such a
+// temporary's captures twice (found with valgrind).
+Job outside_transaction(TxJob job) {
+  return [job = std::move(job)](pqxx::connection_base& c) {
+    pqxx::nontransaction autocommit(c);
+    Tx tx(autocommit);
+    job(tx);
+  };
+}
+
 }  // namespace
+
+asio::awaitable<Result<void, StoreError>> ConnectionPool::read_once(TxJob job) {
+  co_return co_await execute(outside_transaction(std::move(job)));
+}
 
 asio::awaitable<Result<void, StoreError>> ConnectionPool::transact(TxJob job) {
   co_return co_await execute(in_transaction(std::move(job)));

@@ -84,6 +84,10 @@ class ConnectionPool {
   boost::asio::awaitable<Result<void, StoreError>> transact(TxJob job);
   Result<void, StoreError> transact_blocking(TxJob job);
 
+  // Outside any transaction (autocommit): for a read that is one statement, whose own
+  // snapshot is consistent. Saves the BEGIN and COMMIT round trips of transact().
+  boost::asio::awaitable<Result<void, StoreError>> read_once(TxJob job);
+
   [[nodiscard]] bool healthy() const noexcept { return healthy_.load(std::memory_order_relaxed); }
   [[nodiscard]] unsigned size() const noexcept { return options_.size; }
 

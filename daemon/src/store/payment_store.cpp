@@ -6,6 +6,7 @@
 #include <chrono>
 #include <pqxx/pqxx>
 #include <string>
+#include <tuple>
 
 #include "payd/sdk/names.hpp"
 #include "store/column_values.hpp"
@@ -58,6 +59,14 @@ constexpr Statement kStatements[] = {
          "$27") ")"},
     {"payment_find", "SELECT " PAYD_PAYMENT_COLUMNS
                      " FROM payments WHERE tenant_id = $1 AND mode = $2 AND id = $3"},
+    // The payment and its attempts in one statement, so a GET needs neither BEGIN/COMMIT
+    // nor a second round trip: one statement reads one snapshot. Attempts come unordered
+    // (find_payment_with_attempts sorts them); a payment without any gives one row of NULLs.
+    {"payment_with_attempts",
+     "SELECT p.*, a.* FROM (SELECT " PAYD_PAYMENT_COLUMNS
+     " FROM payments WHERE tenant_id = $1 AND mode = $2 AND id = $3) p LEFT JOIN LATERAL "
+     "(SELECT " PAYD_ATTEMPT_COLUMNS
+     " FROM payment_attempts WHERE tenant_id = $1 AND payment_id = $3) a ON true"},
     {"payment_lock", "SELECT " PAYD_PAYMENT_COLUMNS
                      " FROM payments WHERE tenant_id = $1 AND mode = $2 AND id = $3 FOR UPDATE"},
     // The reconciler's jobs know the tenant but not the mode.
@@ -176,6 +185,9 @@ T parse_or_throw(const pqxx::field& f, Parse parse, const char* what) {
   return *v;
 }
 
+// Columns PAYD_PAYMENT_COLUMNS selects (read_payment reads 0 .. 28).
+constexpr pqxx::row::size_type kPaymentColumnCount = 29;
+
 PaymentRecord read_payment(const pqxx::row& r) {
   PaymentRecord p;
   p.id = r[0].as<std::string>();
@@ -289,6 +301,24 @@ std::optional<PaymentRecord> find_payment(Tx& tx, std::string_view tenant_id, sd
                                   std::string(id));
   if (r.empty()) return std::nullopt;
   return read_payment(r[0]);
+}
+
+std::optional<PaymentWithAttempts> find_payment_with_attempts(Tx& tx,
+                                                              std::string_view tenant_id,
+                                                              sdk::Mode mode, std::string_view id) {
+  auto r = tx.sql().exec_prepared("payment_with_attempts", std::string(tenant_id),
+                                  mode_text(mode), std::string(id));
+  if (r.empty()) return std::nullopt;
+  PaymentWithAttempts out{read_payment(r[0]), {}};
+  out.attempts.reserve(r.size());
+  for (const auto& row : r) {
+    if (row[kPaymentColumnCount].is_null()) continue;  // no attempts: the LEFT JOIN's NULLs
+    out.attempts.push_back(read_attempt(row.slice(kPaymentColumnCount, row.size())));
+  }
+  std::sort(out.attempts.begin(), out.attempts.end(), [](const auto& x, const auto& y) {
+    return std::tie(x.started_at_us, x.id) < std::tie(y.started_at_us, y.id);
+  });
+  return out;
 }
 
 std::optional<PaymentRecord> lock_payment(Tx& tx, std::string_view tenant_id, sdk::Mode mode,

@@ -20,6 +20,13 @@ Statements payment_statements();
 void insert_payment(Tx& tx, PaymentRecord& p);
 [[nodiscard]] std::optional<PaymentRecord> find_payment(Tx& tx, std::string_view tenant_id,
                                                         sdk::Mode mode, std::string_view id);
+struct PaymentWithAttempts {
+  PaymentRecord payment;
+  std::vector<AttemptRecord> attempts;  // oldest first
+};
+// One statement (no transaction needed): the payment and all its attempts.
+[[nodiscard]] std::optional<PaymentWithAttempts> find_payment_with_attempts(
+    Tx& tx, std::string_view tenant_id, sdk::Mode mode, std::string_view id);
 // Locks the row until the transaction ends (operations on one payment serialise).
 [[nodiscard]] std::optional<PaymentRecord> lock_payment(Tx& tx, std::string_view tenant_id,
                                                         sdk::Mode mode, std::string_view id);
