@@ -289,6 +289,8 @@ connectors:
     required: true
     config: {webhook_secret: whsec_api_bench_not_a_secret}
 EOF
+  # More configuration (top-level sections), e.g. the rate limits of the security benchmark.
+  if [[ -n "${PAYD_EXTRA_YAML:-}" ]]; then printf '%s\n' "$PAYD_EXTRA_YAML" >> "$conf"; fi
   cp "$conf" "$out_dir/payd-$mode.yaml"
   "$payd_bin" migrate --config "$conf" > /dev/null
   local tenant_json key_json tenant_id key key_lookup

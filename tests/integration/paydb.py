@@ -85,9 +85,14 @@ def create_tenant(config_path: str, name: str) -> str:
     return json.loads(r.stdout)["id"]
 
 
-def create_key(config_path: str, tenant: str, mode: str = "test") -> str:
-    r = payd_cli(["admin", "key", "create", "--tenant", tenant, "--mode", mode, "--json"],
-                 config_path)
+def create_key(config_path: str, tenant: str, mode: str = "test", *,
+               role: str | None = None, scopes: list[str] | None = None) -> str:
+    args = ["admin", "key", "create", "--tenant", tenant, "--mode", mode, "--json"]
+    if role:
+        args += ["--role", role]
+    if scopes:
+        args += ["--scopes", ",".join(scopes)]
+    r = payd_cli(args, config_path)
     return json.loads(r.stdout)["key"]
 
 
@@ -121,9 +126,12 @@ def migrated_database(work: str, tenants: tuple[str, ...] = ("acme",)
 
 def daemon_config(port: int, db_url: str, *, connectors: str = SANDBOX_TEST,
                   payments: str = "", log_level: str = "info", pool_size: int = 4,
-                  connect_timeout: str = "5s", extra: str = "") -> str:
+                  connect_timeout: str = "5s", extra: str = "",
+                  rate_limits: bool = False) -> str:
     """A payd.yaml serving the payments API on 127.0.0.1:port over db_url with the
-    built plugins; `payments` is the body of a payments: {...} flow mapping."""
+    built plugins; `payments` is the body of a payments: {...} flow mapping. Rate limits
+    are off unless asked for: the spec's defaults (5 refunds a minute ...) would hide what
+    other suites check; test_rate_limits.py tests them."""
     text = (f"listen: {{address: 127.0.0.1, port: {port}}}\n"
             "server: {threads: 2, shutdown_grace: 3s}\n"
             f"log: {{level: {log_level}, format: json}}\n"
@@ -132,4 +140,6 @@ def daemon_config(port: int, db_url: str, *, connectors: str = SANDBOX_TEST,
             f"plugins: {{dir: {json.dumps(plugin_dir())}}}\n")
     if payments:
         text += f"payments: {{{payments}}}\n"
+    if not rate_limits:
+        text += "rate_limits: {enabled: false}\n"
     return text + "connectors:\n" + connectors + extra

@@ -36,7 +36,10 @@ class AuthTest(unittest.TestCase):
             return (f"listen: {{address: 127.0.0.1, port: {port}}}\n"
                     f"server: {{threads: 2, shutdown_grace: 3s}}\n"
                     f"log: {{level: info, format: json, access_log: true}}\n"
-                    f"database: {{url: {db_url}, pool_size: 2, connect_timeout: 2s}}\n")
+                    f"database: {{url: {db_url}, pool_size: 2, connect_timeout: 2s}}\n"
+                    # Failed authentications are limited per IP (test_rate_limits.py);
+                    # this suite sends many on purpose.
+                    "rate_limits: {enabled: false}\n")
 
         cls.payd = paydtest.start_payd(cls.work, config_text=config_text)
         cls.port = cls.payd.port

@@ -2,7 +2,6 @@
 
 #include "core/store_failure.hpp"
 #include "http/api_error.hpp"
-#include "observability/log.hpp"
 
 namespace payd::api {
 
@@ -44,40 +43,33 @@ http::Response authentication_failure(const security::AuthError& error,
           .to_response(request_id);
     case Kind::store:
       return core::store_failure(error.store_error, request_id).to_response(request_id);
+    case Kind::invalid_token: {
+      // RFC 6750 section 3: the error attribute tells a client to get a new token.
+      auto response = unauthorized("INVALID_TOKEN",
+                                   "The access token is not valid (malformed, expired, not for "
+                                   "this payd, or its user or API key is gone).",
+                                   request_id);
+      response.headers.set("WWW-Authenticate", "Bearer realm=\"payd\", error=\"invalid_token\"");
+      return response;
+    }
+    case Kind::tenant_required:
+      return http::ApiError{403,
+                            http::ErrorType::permission,
+                            "TENANT_REQUIRED",
+                            "This user belongs to several tenants: name one with X-Tenant.",
+                            {},
+                            {}}
+          .to_response(request_id);
   }
   return http::ApiError::internal().to_response(request_id);
 }
 
-http::Handler authenticated(security::Authenticator& authenticator, AuthedHandler handler) {
-  return [&authenticator, handler = std::move(handler)](
+http::Handler authenticated(AccessGate& gate, AuthedHandler handler) {
+  return [&gate, handler = std::move(handler)](
              http::RequestContext& ctx) -> boost::asio::awaitable<http::Response> {
-    const auto& headers = ctx.request.headers;
-    security::AuthError failure;
-    if (headers.count("Authorization") > 1) {
-      // Two credentials: refuse rather than guess which one counts.
-      failure.kind = security::AuthError::Kind::invalid_key;
-    } else {
-      std::optional<std::string> authorization;
-      std::optional<std::string> tenant;
-      if (auto v = headers.get("Authorization")) authorization.emplace(*v);
-      if (headers.count("X-Tenant") > 1) {
-        tenant.emplace();  // several X-Tenant values cannot all match one tenant
-      } else if (auto v = headers.get("X-Tenant")) {
-        tenant.emplace(*v);
-      }
-      auto result =
-          co_await authenticator.authenticate(std::move(authorization), std::move(tenant));
-      if (result) co_return co_await handler(ctx, result.value());
-      failure = std::move(result).error();
-    }
-    if (failure.kind != security::AuthError::Kind::store) {
-      // A request without credentials is routine; a wrong or revoked key is worth a warning.
-      const bool routine = failure.kind == security::AuthError::Kind::missing_credentials;
-      obs::LogLine line(routine ? obs::Level::info : obs::Level::warn, "authentication failed");
-      line.str("request_id", ctx.request_id).str("reason", security::to_string(failure.kind));
-      if (!failure.display.empty()) line.str("key", failure.display);
-    }
-    co_return authentication_failure(failure, ctx.request_id);
+    auto admitted = co_await gate.admit(ctx);
+    if (!admitted) co_return std::move(admitted).error();
+    co_return co_await handler(ctx, admitted.value());
   };
 }
 

@@ -12,7 +12,7 @@ class CheckoutService;
 
 namespace payd::api {
 
-void add_checkout_routes(http::RouteTable& routes, security::Authenticator& authenticator,
+void add_checkout_routes(http::RouteTable& routes, AccessGate& gate,
                          core::CheckoutService& checkout, const PostWrapper& idempotent);
 
 }  // namespace payd::api

@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "api/authenticated.hpp"
 #include "http/route_table.hpp"
 #include "payd/sdk/names.hpp"
 #include "plugins/connector_registry.hpp"
@@ -50,17 +51,28 @@ boost::json::object render(const plugins::Connector& c) {
 
 }  // namespace
 
-void add_connectors_routes(http::RouteTable& routes, const plugins::ConnectorRegistry& registry) {
-  routes.add(
-      http::Method::get, "/api/v1/connectors",
-      [&registry](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
-        boost::json::array data;
-        for (const auto* c : registry.all()) data.emplace_back(render(*c));
-        co_return http::Response::json(
-            200, boost::json::object{{"object", "list"}, {"data", std::move(data)},
-                                     {"has_more", false}});
-      },
-      {.is_public = false, .permission = "connectors:read"});
+void add_connectors_routes(http::RouteTable& routes, const plugins::ConnectorRegistry& registry,
+                           AccessGate* gate) {
+  auto list = [&registry]() {
+    boost::json::array data;
+    for (const auto* c : registry.all()) data.emplace_back(render(*c));
+    return http::Response::json(
+        200,
+        boost::json::object{{"object", "list"}, {"data", std::move(data)}, {"has_more", false}});
+  };
+  if (gate == nullptr) {
+    routes.add(http::Method::get, "/api/v1/connectors",
+               [list](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
+                 co_return list();
+               },
+               {.is_public = true, .permission = {}});
+    return;
+  }
+  routes.add(http::Method::get, "/api/v1/connectors",
+             authenticated(*gate,
+                           [list](http::RequestContext&, const security::Principal&)
+                               -> boost::asio::awaitable<http::Response> { co_return list(); }),
+             {.is_public = false, .permission = "connectors:read"});
 }
 
 }  // namespace payd::api

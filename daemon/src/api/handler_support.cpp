@@ -11,6 +11,9 @@ core::Caller caller_of(const http::RequestContext& ctx, const security::Principa
   c.mode = who.mode;
   c.idempotency_key = ctx.idempotency_key;
   c.request_id = ctx.request_id;
+  c.actor = who.actor;
+  c.client_ip = ctx.request.remote_address;
+  if (auto ua = ctx.request.headers.get("User-Agent")) c.user_agent = std::string(*ua);
   return c;
 }
 

@@ -198,7 +198,7 @@ store::StoredResponse to_stored(const http::Response& response) {
   for (const auto& [name, value] : response.headers.fields()) {
     if (replays_header(name)) s.headers.emplace_back(name, value);
   }
-  s.body = response.body;
+  s.body = response.replay_body ? *response.replay_body : response.body;
   return s;
 }
 

@@ -25,29 +25,29 @@ Result<boost::json::object, http::ApiError> optional_body(const RequestContext& 
 
 }  // namespace
 
-void add_payment_link_routes(http::RouteTable& routes, security::Authenticator& authenticator,
-                             core::PaymentLinkService& links, const PostWrapper& idempotent) {
+void add_payment_link_routes(http::RouteTable& routes, AccessGate& gate,
+                             core::PaymentLinkService& links, const PostWrapper& idempotent,
+                             RateLimitGuard* public_limits) {
   auto* service = &links;
 
-  routes.add(
-      Method::post, "/api/v1/payment_links",
-      authenticated(
-          authenticator, idempotent([service](RequestContext& ctx,
-                                              const Principal& who) -> asio::awaitable<Response> {
-            auto body = http::parse_json_object(ctx);
-            if (!body) co_return error_response(body.error(), ctx);
-            auto request = read_create_payment_link(*body, unix_seconds_now());
-            if (!request) co_return error_response(request.error(), ctx);
-            auto caller = caller_of(ctx, who);
-            auto created = co_await service->create(std::move(caller), std::move(*request));
-            if (!created) co_return error_response(created.error(), ctx);
-            co_return Response::json(201, payment_link_json(*created, unix_seconds_now()));
-          })),
-      {.permission = "payment_links:create"});
+  routes.add(Method::post, "/api/v1/payment_links",
+             authenticated(
+                 gate, idempotent([service](RequestContext& ctx,
+                                            const Principal& who) -> asio::awaitable<Response> {
+                   auto body = http::parse_json_object(ctx);
+                   if (!body) co_return error_response(body.error(), ctx);
+                   auto request = read_create_payment_link(*body, unix_seconds_now());
+                   if (!request) co_return error_response(request.error(), ctx);
+                   auto caller = caller_of(ctx, who);
+                   auto created = co_await service->create(std::move(caller), std::move(*request));
+                   if (!created) co_return error_response(created.error(), ctx);
+                   co_return Response::json(201, payment_link_json(*created, unix_seconds_now()));
+                 })),
+             {.permission = "payment_links:create"});
 
   routes.add(Method::get, "/api/v1/payment_links/{id}",
              authenticated(
-                 authenticator,
+                 gate,
                  [service](RequestContext& ctx, const Principal& who) -> asio::awaitable<Response> {
                    auto caller = caller_of(ctx, who);
                    std::string id(ctx.params.get("id"));
@@ -60,7 +60,7 @@ void add_payment_link_routes(http::RouteTable& routes, security::Authenticator& 
   routes.add(
       Method::get, "/api/v1/payment_links",
       authenticated(
-          authenticator,
+          gate,
           [service](RequestContext& ctx, const Principal& who) -> asio::awaitable<Response> {
             auto q = QueryParams::parse(ctx.request.query);
             if (!q) co_return error_response(q.error(), ctx);
@@ -81,9 +81,8 @@ void add_payment_link_routes(http::RouteTable& routes, security::Authenticator& 
 
   routes.add(
       Method::post, "/api/v1/payment_links/{id}/deactivate",
-      authenticated(authenticator,
-                    idempotent([service](RequestContext& ctx,
-                                         const Principal& who) -> asio::awaitable<Response> {
+      authenticated(gate, idempotent([service](RequestContext& ctx,
+                                               const Principal& who) -> asio::awaitable<Response> {
                       auto body = optional_body(ctx);
                       if (!body) co_return error_response(body.error(), ctx);
                       FieldReader r(*body);
@@ -100,32 +99,36 @@ void add_payment_link_routes(http::RouteTable& routes, security::Authenticator& 
   // ---- public: the customer's side -------------------------------------------------------
   const http::RouteOptions open{.is_public = true, .permission = {}};
 
-  routes.add(
-      Method::get, "/api/v1/links/{slug}",
-      [service](RequestContext& ctx) -> asio::awaitable<Response> {
-        std::string slug(ctx.params.get("slug"));
-        auto request_id = ctx.request_id;
-        auto found = co_await service->find_public(std::move(slug), std::move(request_id));
-        if (!found) co_return error_response(found.error(), ctx);
-        co_return Response::json(200, public_payment_link_json(*found, unix_seconds_now()));
-      },
-      open);
+  // Per client IP (link_info, link_checkout); see api/rate_limit_guard.hpp.
+  routes.add(Method::get, "/api/v1/links/{slug}",
+             rate_limited_public(public_limits,
+                                 [service](RequestContext& ctx) -> asio::awaitable<Response> {
+                                   std::string slug(ctx.params.get("slug"));
+                                   auto request_id = ctx.request_id;
+                                   auto found = co_await service->find_public(
+                                       std::move(slug), std::move(request_id));
+                                   if (!found) co_return error_response(found.error(), ctx);
+                                   co_return Response::json(
+                                       200, public_payment_link_json(*found, unix_seconds_now()));
+                                 }),
+             open);
 
-  routes.add(
-      Method::post, "/api/v1/links/{slug}/checkout",
-      [service](RequestContext& ctx) -> asio::awaitable<Response> {
-        auto body = optional_body(ctx);
-        if (!body) co_return error_response(body.error(), ctx);
-        auto types = read_link_checkout(*body);
-        if (!types) co_return error_response(types.error(), ctx);
-        std::string slug(ctx.params.get("slug"));
-        auto request_id = ctx.request_id;
-        auto created =
-            co_await service->checkout(std::move(slug), std::move(*types), std::move(request_id));
-        if (!created) co_return error_response(created.error(), ctx);
-        co_return Response::json(201, link_checkout_json(*created, unix_seconds_now()));
-      },
-      open);
+  routes.add(Method::post, "/api/v1/links/{slug}/checkout",
+             rate_limited_public(public_limits,
+                                 [service](RequestContext& ctx) -> asio::awaitable<Response> {
+                                   auto body = optional_body(ctx);
+                                   if (!body) co_return error_response(body.error(), ctx);
+                                   auto types = read_link_checkout(*body);
+                                   if (!types) co_return error_response(types.error(), ctx);
+                                   std::string slug(ctx.params.get("slug"));
+                                   auto request_id = ctx.request_id;
+                                   auto created = co_await service->checkout(
+                                       std::move(slug), std::move(*types), std::move(request_id));
+                                   if (!created) co_return error_response(created.error(), ctx);
+                                   co_return Response::json(
+                                       201, link_checkout_json(*created, unix_seconds_now()));
+                                 }),
+             open);
 }
 
 }  // namespace payd::api

@@ -8,6 +8,7 @@
 
 #include "api/authenticated.hpp"
 #include "api/payments_routes.hpp"
+#include "api/rate_limit_guard.hpp"
 #include "http/route_table.hpp"
 
 namespace payd::core {
@@ -16,7 +17,8 @@ class PaymentLinkService;
 
 namespace payd::api {
 
-void add_payment_link_routes(http::RouteTable& routes, security::Authenticator& authenticator,
-                             core::PaymentLinkService& links, const PostWrapper& idempotent);
+void add_payment_link_routes(http::RouteTable& routes, AccessGate& gate,
+                             core::PaymentLinkService& links, const PostWrapper& idempotent,
+                             RateLimitGuard* public_limits = nullptr);
 
 }  // namespace payd::api

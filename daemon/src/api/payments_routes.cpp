@@ -130,29 +130,28 @@ std::optional<http::ApiError> read_time_filter(QueryParams& q, std::string_view 
 
 }  // namespace
 
-void add_payments_routes(http::RouteTable& routes, security::Authenticator& authenticator,
-                         core::PaymentService& payments, const PostWrapper& idempotent) {
+void add_payments_routes(http::RouteTable& routes, AccessGate& gate, core::PaymentService& payments,
+                         const PostWrapper& idempotent) {
   auto* service = &payments;
 
-  routes.add(
-      Method::post, "/api/v1/payments",
-      authenticated(
-          authenticator, idempotent([service](RequestContext& ctx,
-                                              const Principal& who) -> asio::awaitable<Response> {
-            auto body = http::parse_json_object(ctx);
-            if (!body) co_return error_response(body.error(), ctx);
-            auto request = read_create_payment(*body);
-            if (!request) co_return error_response(request.error(), ctx);
-            auto caller = caller_of(ctx, who);
-            auto created = co_await service->create(std::move(caller), std::move(*request));
-            if (!created) co_return error_response(created.error(), ctx);
-            co_return Response::json(201, payment_json(created->payment, created->attempts));
-          })),
-      {.permission = "payments:create"});
+  routes.add(Method::post, "/api/v1/payments",
+             authenticated(
+                 gate, idempotent([service](RequestContext& ctx,
+                                            const Principal& who) -> asio::awaitable<Response> {
+                   auto body = http::parse_json_object(ctx);
+                   if (!body) co_return error_response(body.error(), ctx);
+                   auto request = read_create_payment(*body);
+                   if (!request) co_return error_response(request.error(), ctx);
+                   auto caller = caller_of(ctx, who);
+                   auto created = co_await service->create(std::move(caller), std::move(*request));
+                   if (!created) co_return error_response(created.error(), ctx);
+                   co_return Response::json(201, payment_json(created->payment, created->attempts));
+                 })),
+             {.permission = "payments:create", .mfa_action = "create-payment"});
 
   routes.add(Method::get, "/api/v1/payments/{id}",
              authenticated(
-                 authenticator,
+                 gate,
                  [service](RequestContext& ctx, const Principal& who) -> asio::awaitable<Response> {
                    auto caller = caller_of(ctx, who);
                    std::string id(ctx.params.get("id"));
@@ -165,7 +164,7 @@ void add_payments_routes(http::RouteTable& routes, security::Authenticator& auth
   routes.add(
       Method::get, "/api/v1/payments",
       authenticated(
-          authenticator,
+          gate,
           [service](RequestContext& ctx, const Principal& who) -> asio::awaitable<Response> {
             auto q = QueryParams::parse(ctx.request.query);
             if (!q) co_return error_response(q.error(), ctx);
@@ -214,52 +213,50 @@ void add_payments_routes(http::RouteTable& routes, security::Authenticator& auth
           }),
       {.permission = "payments:read"});
 
-  routes.add(
-      Method::post, "/api/v1/payments/{id}/capture",
-      authenticated(
-          authenticator, idempotent([service](RequestContext& ctx,
-                                              const Principal& who) -> asio::awaitable<Response> {
-            std::optional<std::int64_t> amount;
-            if (!ctx.request.body.empty()) {
-              auto body = http::parse_json_object(ctx);
-              if (!body) co_return error_response(body.error(), ctx);
-              FieldReader r(*body);
-              amount = r.optional_int64("amount");
-              if (auto done = r.finish(); !done) co_return error_response(done.error(), ctx);
-            }
-            auto caller = caller_of(ctx, who);
-            std::string id(ctx.params.get("id"));
-            auto done = co_await service->capture(std::move(caller), std::move(id), amount);
-            if (!done) co_return error_response(done.error(), ctx);
-            co_return Response::json(200, payment_json(done->payment, done->attempts));
-          })),
-      {.permission = "payments:capture"});
+  routes.add(Method::post, "/api/v1/payments/{id}/capture",
+             authenticated(
+                 gate, idempotent([service](RequestContext& ctx,
+                                            const Principal& who) -> asio::awaitable<Response> {
+                   std::optional<std::int64_t> amount;
+                   if (!ctx.request.body.empty()) {
+                     auto body = http::parse_json_object(ctx);
+                     if (!body) co_return error_response(body.error(), ctx);
+                     FieldReader r(*body);
+                     amount = r.optional_int64("amount");
+                     if (auto done = r.finish(); !done) co_return error_response(done.error(), ctx);
+                   }
+                   auto caller = caller_of(ctx, who);
+                   std::string id(ctx.params.get("id"));
+                   auto done = co_await service->capture(std::move(caller), std::move(id), amount);
+                   if (!done) co_return error_response(done.error(), ctx);
+                   co_return Response::json(200, payment_json(done->payment, done->attempts));
+                 })),
+             {.permission = "payments:capture"});
 
-  routes.add(Method::post, "/api/v1/payments/{id}/cancel",
-             authenticated(authenticator,
-                           idempotent([service](RequestContext& ctx,
-                                                const Principal& who) -> asio::awaitable<Response> {
-                             if (!ctx.request.body.empty()) {
-                               auto body = http::parse_json_object(ctx);
-                               if (!body) co_return error_response(body.error(), ctx);
-                               FieldReader r(*body);
-                               if (auto done = r.finish(); !done)
-                                 co_return error_response(done.error(), ctx);
-                             }
-                             auto caller = caller_of(ctx, who);
-                             std::string id(ctx.params.get("id"));
-                             auto done = co_await service->cancel(std::move(caller), std::move(id));
-                             if (!done) co_return error_response(done.error(), ctx);
-                             co_return Response::json(200,
-                                                      payment_json(done->payment, done->attempts));
-                           })),
-             {.permission = "payments:cancel"});
+  routes.add(
+      Method::post, "/api/v1/payments/{id}/cancel",
+      authenticated(gate, idempotent([service](RequestContext& ctx,
+                                               const Principal& who) -> asio::awaitable<Response> {
+                      if (!ctx.request.body.empty()) {
+                        auto body = http::parse_json_object(ctx);
+                        if (!body) co_return error_response(body.error(), ctx);
+                        FieldReader r(*body);
+                        if (auto done = r.finish(); !done)
+                          co_return error_response(done.error(), ctx);
+                      }
+                      auto caller = caller_of(ctx, who);
+                      std::string id(ctx.params.get("id"));
+                      auto done = co_await service->cancel(std::move(caller), std::move(id));
+                      if (!done) co_return error_response(done.error(), ctx);
+                      co_return Response::json(200, payment_json(done->payment, done->attempts));
+                    })),
+      {.permission = "payments:cancel"});
 
   routes.add(
       Method::post, "/api/v1/refunds",
       authenticated(
-          authenticator, idempotent([service](RequestContext& ctx,
-                                              const Principal& who) -> asio::awaitable<Response> {
+          gate, idempotent([service](RequestContext& ctx,
+                                     const Principal& who) -> asio::awaitable<Response> {
             auto body = http::parse_json_object(ctx);
             if (!body) co_return error_response(body.error(), ctx);
             FieldReader r(*body);
@@ -287,11 +284,11 @@ void add_payments_routes(http::RouteTable& routes, security::Authenticator& auth
             if (!created) co_return error_response(created.error(), ctx);
             co_return Response::json(201, refund_json(*created));
           })),
-      {.permission = "refunds:create"});
+      {.permission = "refunds:create", .mfa_action = "refund"});
 
   routes.add(Method::get, "/api/v1/refunds/{id}",
              authenticated(
-                 authenticator,
+                 gate,
                  [service](RequestContext& ctx, const Principal& who) -> asio::awaitable<Response> {
                    auto caller = caller_of(ctx, who);
                    std::string id(ctx.params.get("id"));
@@ -303,7 +300,7 @@ void add_payments_routes(http::RouteTable& routes, security::Authenticator& auth
 
   routes.add(Method::get, "/api/v1/refunds",
              authenticated(
-                 authenticator,
+                 gate,
                  [service](RequestContext& ctx, const Principal& who) -> asio::awaitable<Response> {
                    auto q = QueryParams::parse(ctx.request.query);
                    if (!q) co_return error_response(q.error(), ctx);

@@ -5,11 +5,14 @@
 #include <boost/program_options.hpp>
 #include <optional>
 
+#include "app/audit_command.hpp"
 #include "app/database_open.hpp"
+#include "app/user_command.hpp"
 #include "config/config_loader.hpp"
 #include "core/ids.hpp"
 #include "payd/sdk/names.hpp"
 #include "security/api_key_issue.hpp"
+#include "security/rbac.hpp"
 #include "store/api_key_store.hpp"
 #include "store/tenant_store.hpp"
 
@@ -28,6 +31,8 @@ constexpr std::string_view kAdminUsage =
     "Usage: payd admin tenant create NAME [--config FILE] [--json]\n"
     "       payd admin key create --tenant NAME --mode test|live [--name TEXT]\n"
     "                             [--config FILE] [--json]\n"
+    "       payd admin user create --tenant NAME --email ADDRESS --role ROLE [--json]\n"
+    "       payd admin audit verify|checkpoint ... (run `payd admin audit --help`)\n"
     "\n"
     "One-shot administration against the database of the configuration file\n"
     "(default /etc/payd/payd.yaml). The schema must be current (`payd migrate`).\n"
@@ -171,16 +176,21 @@ bool valid_key_name(std::string_view name) {
 int key_create(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   constexpr std::string_view usage =
       "Usage: payd admin key create --tenant NAME --mode test|live [--name TEXT]\n"
-      "                             [--config FILE] [--json]\n\n"
-      "Creates a secret API key (sk_test_... or sk_live_...) and prints it once: only its\n"
-      "SHA-256 is stored, so it cannot be shown again.";
+      "                             [--role ROLE | --scopes P,P,...] [--config FILE] [--json]\n\n"
+      "Creates a secret API key (sk_test_... or sk_live_...) with a role (default admin), or\n"
+      "with --scopes a restricted key (rk_test_... or rk_live_...) holding exactly those\n"
+      "permissions, and prints it once: only its SHA-256 is stored, so it cannot be shown\n"
+      "again. Roles: owner, admin, developer, support, analyst, read_only (docs/security.md).";
   auto desc = common_options();
   desc.add_options()                                                                         //
       ("tenant", po::value<std::string>()->value_name("NAME"), "the tenant's name (or id)")  //
       ("mode", po::value<std::string>()->value_name("test|live"),
        "test keys reach only test connectors and test data; live keys only live ones")  //
       ("name", po::value<std::string>()->value_name("TEXT")->default_value(""),
-       "a label for humans, e.g. \"Production server\"");
+       "a label for humans, e.g. \"Production server\"")                               //
+      ("role", po::value<std::string>()->value_name("ROLE"), "the secret key's role")  //
+      ("scopes", po::value<std::string>()->value_name("P,P,..."),
+       "a restricted key's permissions, e.g. payments:read,refunds:create");
   po::variables_map vm;
   if (auto done = parse(args, desc, {}, usage, vm, out, err)) return *done;
   auto usage_error = [&](std::string_view message) {
@@ -199,14 +209,44 @@ int key_create(const std::vector<std::string>& args, std::ostream& out, std::ost
   if (!valid_key_name(key_name)) {
     return usage_error("--name: at most 200 characters, no control characters");
   }
+  if (vm.count("role") && vm.count("scopes")) {
+    return usage_error("give --role (a secret key) or --scopes (a restricted key), not both");
+  }
+  std::optional<security::Role> role;
+  if (vm.count("role")) {
+    role = security::parse_role(vm["role"].as<std::string>());
+    if (!role) {
+      return usage_error(
+          "--role must be one of owner, admin, developer, support, analyst, read_only");
+    }
+  }
+  std::vector<std::string> scopes;
+  if (vm.count("scopes")) {
+    std::string_view rest = vm["scopes"].as<std::string>();
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      const auto item = rest.substr(0, comma);
+      if (!security::parse_permission(item)) {
+        return usage_error("--scopes: '" + std::string(item) + "' is not a permission");
+      }
+      scopes.emplace_back(item);
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+    if (scopes.empty()) return usage_error("--scopes needs at least one permission");
+  }
   const bool json = vm.count("json") != 0;
 
   auto pool = open_current_database(vm, err);
   if (!pool) return kFailed;
 
   // Generated before the transaction (which may run more than once), completed in it.
-  auto issued = security::issue_api_key({}, *mode, security::KeyKind::secret, key_name);
+  const auto kind = scopes.empty() ? security::KeyKind::secret : security::KeyKind::restricted;
+  auto issued = security::issue_api_key({}, *mode, kind, key_name);
   auto& row = issued.row;
+  row.scopes = scopes;
+  if (kind == security::KeyKind::secret) {
+    row.role = std::string(security::to_string(role.value_or(security::kDefaultKeyRole)));
+  }
   const auto& key = issued.key;
 
   std::optional<store::TenantRecord> tenant;
@@ -228,11 +268,14 @@ int key_create(const std::vector<std::string>& args, std::ostream& out, std::ost
   }
 
   if (json) {
-    out << boost::json::serialize(boost::json::object{{"id", row.id},
-                                                      {"key", key.key},
-                                                      {"tenant", tenant->name},
-                                                      {"mode", row.mode},
-                                                      {"lookup", key.lookup}})
+    out << boost::json::serialize(boost::json::object{
+               {"id", row.id},
+               {"key", key.key},
+               {"tenant", tenant->name},
+               {"mode", row.mode},
+               {"kind", row.kind},
+               {"role", row.role ? boost::json::value(*row.role) : boost::json::value(nullptr)},
+               {"lookup", key.lookup}})
         << '\n';
   } else {
     out << "created " << row.mode << " API key " << row.id << " for tenant " << tenant->name
@@ -255,6 +298,12 @@ int run_admin(const std::vector<std::string>& args, std::ostream& out, std::ostr
   if (noun == "--help" || noun == "-h" || noun == "help") {
     out << kAdminUsage;
     return kOk;
+  }
+  if (noun == "audit") {
+    return run_admin_audit(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
+  }
+  if (noun == "user") {
+    return run_admin_user(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
   }
   if (noun != "tenant" && noun != "key") {
     err << "payd admin: unknown command '" << noun << "'\n\n" << kAdminUsage;

@@ -14,6 +14,7 @@ CliParse parse_cli(const std::vector<std::string>& args) {
       "       payd migrate [--config FILE] [--status]\n"
       "       payd admin tenant create NAME [--config FILE] [--json]\n"
       "       payd admin key create --tenant NAME --mode test|live [--config FILE] [--json]\n"
+      "       payd admin user create --tenant NAME --email ADDRESS --role ROLE [--json]\n"
       "       payd routes [--config FILE]\n\n"
       "payd serves the payments API described by FILE until SIGTERM; SIGHUP reloads FILE.\n"
       "`payd migrate` applies the database migrations this binary carries.\n"

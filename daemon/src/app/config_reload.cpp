@@ -44,6 +44,8 @@ std::vector<std::string> restart_required_changes(const config::Config& a,
   check(a.server.write_timeout != b.server.write_timeout, "server.write_timeout");
   check(a.server.shutdown_grace != b.server.shutdown_grace, "server.shutdown_grace");
   check(a.server.max_connections != b.server.max_connections, "server.max_connections");
+  // Not listed, because applied live by the daemon's reload: server.max_in_flight and the
+  // whole rate_limits section (buckets are kept; see docs/rate-limits.md).
   check(a.log.format != b.log.format, "log.format");
   check(a.metrics.enabled != b.metrics.enabled, "metrics.enabled");
   check(a.metrics.path != b.metrics.path, "metrics.path");

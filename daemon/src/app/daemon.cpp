@@ -14,14 +14,20 @@
 #include <thread>
 #include <vector>
 
+#include "api/access_gate.hpp"
+#include "api/api_key_routes.hpp"
+#include "api/audit_event_sink.hpp"
+#include "api/audit_routes.hpp"
+#include "api/auth_routes.hpp"
+#include "api/checkout_routes.hpp"
 #include "api/connectors_routes.hpp"
 #include "api/idempotency.hpp"
 #include "api/idempotency_purger.hpp"
 #include "api/openapi_route.hpp"
 #include "api/ops_routes.hpp"
-#include "api/checkout_routes.hpp"
 #include "api/payment_link_routes.hpp"
 #include "api/payments_routes.hpp"
+#include "api/rate_limit_guard.hpp"
 #include "app/config_reload.hpp"
 #include "app/database_open.hpp"
 #include "app/systemd_notifier.hpp"
@@ -40,7 +46,14 @@
 #include "plugins/executor_metrics.hpp"
 #include "plugins/executor_pool.hpp"
 #include "plugins/plugin_catalog.hpp"
+#include "security/api_key_service.hpp"
+#include "security/audit_trail.hpp"
+#include "security/auth_settings.hpp"
 #include "security/authenticator.hpp"
+#include "security/key_usage.hpp"
+#include "security/mfa_service.hpp"
+#include "security/rate_limiter.hpp"
+#include "security/user_service.hpp"
 #include "store/connection_pool.hpp"
 
 namespace payd::app {
@@ -84,7 +97,14 @@ http::ServerOptions server_options(const config::Config& c) {
   o.write_timeout = c.server.write_timeout;
   o.shutdown_grace = c.server.shutdown_grace;
   o.max_connections = c.server.max_connections;
+  o.max_in_flight = c.server.max_in_flight;
   return o;
+}
+
+// Null when rate limits are disabled: the guard then lets everything through.
+std::shared_ptr<security::RateLimiter> make_rate_limiter(const config::RateLimitConfig& c) {
+  if (!c.enabled) return nullptr;
+  return std::make_shared<security::RateLimiter>(c);
 }
 
 unsigned thread_count(const config::Config& c) {
@@ -112,16 +132,18 @@ class Daemon {
         secrets_(config_.secret_values()) {
     obs::set_log_secrets(secrets_);
     access_log_ = config_.log.access_log;
+    rate_limits_ =
+        std::make_unique<api::RateLimitGuard>(make_rate_limiter(config_.rate_limits), &metrics_);
     api::add_ops_routes(routes_, metrics_, readiness_,
                         config_.metrics.enabled ? config_.metrics.path : std::string());
     load_connectors();
-    api::add_connectors_routes(routes_, *connectors_);
     if (auto doc = api::add_openapi_route(routes_); !doc) startup_errors_.push_back(doc.error());
     readiness_.add_check("connectors", [this] { return connectors_->required_ready(); });
     open_payments();
     server_ = std::make_unique<http::Server>(
         context_pointers(), server_options(config_), routes_,
-        http::ServerHooks{[this](const http::AccessRecord& r) { record(r); }});
+        http::ServerHooks{[this](const http::AccessRecord& r) { record(r); },
+                          api::shed_counter(metrics_)});
   }
 
   // What run() would serve (`payd routes`), or why it would not start.
@@ -161,6 +183,7 @@ class Daemon {
     obs::flush_logs();
 
     if (purger_) purger_->start();
+    if (key_usage_) key_usage_->start();
     if (reconciler_) reconciler_->start();
     asio::co_spawn(*contexts_.front(), handle_signals(), asio::detached);
     if (notifier_.watchdog_interval().count() > 0) {
@@ -182,6 +205,7 @@ class Daemon {
     sigaddset(&late, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &late, nullptr);
     if (purger_) purger_->stop();
+    if (key_usage_) key_usage_->stop();
     if (reconciler_) reconciler_->stop();
     if (pool_) pool_->stop();  // fails queued store calls; their completions run below
     finish_pending_work();
@@ -260,6 +284,7 @@ class Daemon {
   void open_payments() {
     if (!config_.database.url) {
       obs::log_warn("no database.url: the payments API is not served");
+      api::add_connectors_routes(routes_, *connectors_, nullptr);
       return;
     }
     auto pool = open_database(config_, config_.database.pool_size, &metrics_.registry());
@@ -318,6 +343,13 @@ class Daemon {
     reconciler_ = std::make_unique<core::Reconciler>(
         *pool_, *payments_, contexts_.front()->get_executor(), reconcile, &metrics_.registry());
     authenticator_ = std::make_unique<security::Authenticator>(*pool_);
+    gate_ = std::make_unique<api::AccessGate>(*authenticator_);
+    gate_->set_rate_limits(rate_limits_.get());
+    open_auth();
+    key_usage_ =
+        std::make_unique<security::KeyUsageRecorder>(*pool_, contexts_.front()->get_executor());
+    gate_->set_key_usage(key_usage_.get());
+    api::add_connectors_routes(routes_, *connectors_, gate_.get());
     api::IdempotencyOptions idem;
     idem.retention =
         std::chrono::duration_cast<std::chrono::seconds>(config_.payments.idempotency_retention);
@@ -334,12 +366,38 @@ class Daemon {
         co_return co_await api::run_idempotently(*service, scope, ctx, std::move(run));
       };
     };
-    api::add_payments_routes(routes_, *authenticator_, *payments_, idempotent);
-    checkout_ = std::make_unique<core::CheckoutService>(
-        *pool_, *payments_, core::CheckoutOptions{options.action_ttl});
+    api::add_payments_routes(routes_, *gate_, *payments_, idempotent);
+    checkout_ = std::make_unique<core::CheckoutService>(*pool_, *payments_,
+                                                        core::CheckoutOptions{options.action_ttl});
     payment_links_ = std::make_unique<core::PaymentLinkService>(*pool_, *checkout_);
-    api::add_checkout_routes(routes_, *authenticator_, *checkout_, idempotent);
-    api::add_payment_link_routes(routes_, *authenticator_, *payment_links_, idempotent);
+    api::add_checkout_routes(routes_, *gate_, *checkout_, idempotent);
+    api::add_payment_link_routes(routes_, *gate_, *payment_links_, idempotent, rate_limits_.get());
+    api_keys_ = std::make_unique<security::ApiKeyService>(*pool_);
+    api::add_api_key_routes(routes_, *gate_, *api_keys_, idempotent);
+    audit_trail_ = std::make_unique<security::AuditTrail>(*pool_);
+    api::add_audit_routes(routes_, *gate_, *audit_trail_);
+    audit_events_ =
+        std::make_unique<api::AuditEventSink>(*audit_trail_, contexts_.front()->get_executor());
+    gate_->set_security_events(audit_events_.get());
+    api::add_auth_routes(routes_, *gate_,
+                         {logins_.get(), mfa_.get(), auth_settings_.get(), audit_trail_.get(),
+                          rate_limits_.get()});
+  }
+
+  // Users, JWTs and MFA (the `auth:` section); without it the auth routes answer 404.
+  void open_auth() {
+    if (!config_.auth) return;
+    auto loaded = security::AuthSettings::load(*config_.auth);
+    if (!loaded) {
+      startup_errors_.push_back(loaded.error());
+      return;
+    }
+    auth_settings_ = std::make_unique<security::AuthSettingsHolder>(std::move(loaded).value());
+    authenticator_->enable_tokens(auth_settings_.get(),
+                                  std::make_shared<security::StorePrincipalDirectory>(*pool_));
+    logins_ = std::make_unique<security::LoginService>(*pool_, *auth_settings_);
+    mfa_ = std::make_unique<security::MfaService>(*pool_, *auth_settings_);
+    gate_->set_mfa(mfa_.get());
   }
 
   void record(const http::AccessRecord& r) {
@@ -377,9 +435,20 @@ class Daemon {
       server_->drain([this] {
         watchdog_timer_.cancel();
         signals_.cancel();
-        stop_all();
+        asio::co_spawn(*contexts_.front(), record_key_use_then_stop(), asio::detached);
       });
     }
+  }
+
+  // The last uses of API keys are written before the pool goes (a bounded wait: the pool
+  // fails fast when the database is gone).
+  asio::awaitable<void> record_key_use_then_stop() {
+    if (key_usage_) {
+      key_usage_->stop();
+      auto r = co_await key_usage_->flush();
+      if (!r) obs::log_warn("could not record the last API key uses at shutdown");
+    }
+    stop_all();
   }
 
   asio::awaitable<void> feed_watchdog() {
@@ -419,10 +488,51 @@ class Daemon {
     // Keep the running values of what could not be applied, so the next reload
     // compares against what is really in effect.
     config_.log = next->log;
+    apply_rate_limits(*next);
+    apply_auth(*next);
     obs::log_info("config reloaded")
         .str("file", path_)
         .str("log_level", config::to_string(next->log.level));
     notifier_.ready("serving; configuration reloaded");
+  }
+
+  // Rate limits and the in-flight cap change live; a limiter that stays enabled keeps its
+  // buckets (they adopt the new limits when next used).
+  void apply_rate_limits(const config::Config& next) {
+    if (next.rate_limits != config_.rate_limits) {
+      const auto current = rate_limits_->current();
+      if (current && next.rate_limits.enabled) {
+        current->reconfigure(next.rate_limits);
+      } else {
+        rate_limits_->replace(make_rate_limiter(next.rate_limits));
+      }
+      config_.rate_limits = next.rate_limits;
+      obs::log_info("rate limits reloaded").flag("enabled", next.rate_limits.enabled);
+    }
+    if (next.server.max_in_flight != config_.server.max_in_flight) {
+      server_->set_max_in_flight(next.server.max_in_flight);
+      config_.server.max_in_flight = next.server.max_in_flight;
+    }
+  }
+
+  // JWT keys (rotation) and the rest of `auth:` change live; adding or removing the section
+  // needs a restart. Key files are read again even when the paths did not change.
+  void apply_auth(const config::Config& next) {
+    if (next.auth.has_value() != config_.auth.has_value() || !auth_settings_) {
+      if (next.auth.has_value() != config_.auth.has_value()) {
+        obs::log_warn("config change needs restart").strings("keys", {"auth"});
+      }
+      return;
+    }
+    auto loaded = security::AuthSettings::load(*next.auth);
+    if (!loaded) {
+      obs::log_error("auth settings reload rejected").str("error", loaded.error());
+      return;
+    }
+    const auto keys = static_cast<std::int64_t>(loaded.value()->ring.size());
+    auth_settings_->replace(std::move(loaded).value());
+    config_.auth = next.auth;
+    obs::log_info("auth settings reloaded").num("jwt_keys", keys);
   }
 
   config::Config config_;
@@ -435,6 +545,8 @@ class Daemon {
   bool stopping_ = false;
   obs::Metrics metrics_;
   obs::Readiness readiness_;
+  // Before routes_: route handlers hold a reference to it.
+  std::unique_ptr<api::RateLimitGuard> rate_limits_;
   http::RouteTable routes_;
   plugins::PluginCatalog catalog_;
   std::unique_ptr<plugins::ConnectorRegistry> connectors_;
@@ -446,7 +558,15 @@ class Daemon {
   std::unique_ptr<core::PaymentService> payments_;
   std::unique_ptr<core::CheckoutService> checkout_;
   std::unique_ptr<core::PaymentLinkService> payment_links_;
+  std::unique_ptr<security::AuthSettingsHolder> auth_settings_;  // before its users
   std::unique_ptr<security::Authenticator> authenticator_;
+  std::unique_ptr<api::AccessGate> gate_;
+  std::unique_ptr<security::LoginService> logins_;
+  std::unique_ptr<security::MfaService> mfa_;
+  std::unique_ptr<security::KeyUsageRecorder> key_usage_;
+  std::unique_ptr<security::ApiKeyService> api_keys_;
+  std::unique_ptr<security::AuditTrail> audit_trail_;
+  std::unique_ptr<api::AuditEventSink> audit_events_;
   std::unique_ptr<api::IdempotencyService> idempotency_;
   std::unique_ptr<api::IdempotencyPurger> purger_;
   std::unique_ptr<core::Reconciler> reconciler_;

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "config/auth_config.hpp"
+#include "config/rate_limit_config.hpp"
 #include "config/routing_config.hpp"
 #include "config/secret.hpp"
 
@@ -38,6 +40,9 @@ struct ServerConfig {
   Millis write_timeout{30'000};
   Millis shutdown_grace{10'000};  // in-flight requests get this long after SIGTERM
   unsigned max_connections = 10'000;
+  // Requests being handled at once; beyond it payd answers 503 with Retry-After at once
+  // (load shedding) instead of queuing. 0 = no cap. /healthz, /readyz and /metrics are exempt.
+  unsigned max_in_flight = 1024;
 };
 
 struct LogConfig {
@@ -120,6 +125,8 @@ struct Config {
   std::vector<ConnectorConfig> connectors;
   std::vector<std::string> connector_secrets;  // resolved secret values inside connector configs
   RoutingConfig routing;                       // which connectors a payment goes to
+  RateLimitConfig rate_limits;                 // token buckets per route class (per daemon)
+  std::optional<AuthConfig> auth;              // users, JWT, MFA; none: API keys only
 
   // Every resolved secret value, so the logger can scrub them.
   [[nodiscard]] std::vector<std::string> secret_values() const;

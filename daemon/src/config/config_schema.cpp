@@ -3,6 +3,8 @@
 #include <array>
 #include <set>
 
+#include "config/auth_schema.hpp"
+#include "config/rate_limit_schema.hpp"
 #include "config/routing_schema.hpp"
 #include "config/secret_resolver.hpp"
 #include "config/value_parsers.hpp"
@@ -47,6 +49,7 @@ void read_server(MappingReader& m, ServerConfig& out) {
   // 0s is allowed: drop in-flight requests at once (useful in tests).
   m.duration("shutdown_grace", out.shutdown_grace, Millis{0}, minutes{10});
   m.integer("max_connections", out.max_connections, 1U, 1'000'000U);
+  m.integer("max_in_flight", out.max_in_flight, 0U, 1'000'000U);
 }
 
 void read_log(MappingReader& m, LogConfig& out) {
@@ -153,6 +156,8 @@ void read_config(MappingReader& root, Config& out, const SecretSources& sources)
                 [&](MappingReader& m, std::size_t i) { read_connector(m, i, out, sources); });
   // After connectors: rules may only name configured connectors.
   root.section("routing", [&](MappingReader& m) { read_routing(m, out); });
+  root.section("rate_limits", [&](MappingReader& m) { read_rate_limits(m, out.rate_limits); });
+  root.section("auth", [&](MappingReader& m) { read_auth(m, out.auth); });
 }
 
 }  // namespace payd::config

@@ -7,6 +7,7 @@
 #include "core/payment_service_support.hpp"
 #include "core/store_failure.hpp"
 #include "payd/sdk/names.hpp"
+#include "store/audit_store.hpp"
 #include "store/connection_pool.hpp"
 #include "store/idempotency_store.hpp"
 #include "store/payment_store.hpp"
@@ -78,6 +79,10 @@ asio::awaitable<Result<CheckoutSession, http::ApiError>> CheckoutService::create
   auto written = co_await pool_.transact([&](store::Tx& tx) {
     store::insert_checkout_session(tx, s);
     store::insert_event(tx, session_event(s, out.payment));
+    auto audit = detail::audit_of(caller, "checkout.session.created", "checkout_session:" + s.id);
+    audit.details["payment_id"] = s.payment_id;
+    if (!s.payment_link_id.empty()) audit.details["payment_link_id"] = s.payment_link_id;
+    (void)store::append_audit(tx, audit);
     store::mark_idempotency_resource(tx, caller.tenant_id, caller.mode, caller.idempotency_key,
                                      "checkout_session", s.id);
   });

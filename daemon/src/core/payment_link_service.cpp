@@ -7,6 +7,7 @@
 #include "core/payment_service_support.hpp"
 #include "core/store_failure.hpp"
 #include "observability/log.hpp"
+#include "store/audit_store.hpp"
 #include "store/connection_pool.hpp"
 #include "store/idempotency_store.hpp"
 
@@ -68,6 +69,11 @@ asio::awaitable<Result<store::PaymentLinkRecord, http::ApiError>> PaymentLinkSer
   auto r = co_await pool_.transact([&](store::Tx& tx) {
     inserted = store::insert_payment_link(tx, link);
     if (inserted) {
+      auto audit = detail::audit_of(caller, "payment_link.created", "payment_link:" + link.id);
+      audit.details["slug"] = link.slug;
+      audit.details["amount"] = link.amount;
+      audit.details["currency"] = link.currency;
+      (void)store::append_audit(tx, audit);
       store::mark_idempotency_resource(tx, caller.tenant_id, caller.mode, caller.idempotency_key,
                                        "payment_link", link.id);
     }
@@ -108,6 +114,8 @@ asio::awaitable<Result<store::PaymentLinkRecord, http::ApiError>> PaymentLinkSer
   auto r = co_await pool_.transact([&](store::Tx& tx) {
     done = store::deactivate_payment_link(tx, caller.tenant_id, caller.mode, id);
     if (done) {
+      (void)store::append_audit(
+          tx, detail::audit_of(caller, "payment_link.deactivated", "payment_link:" + id));
       store::mark_idempotency_resource(tx, caller.tenant_id, caller.mode, caller.idempotency_key,
                                        "payment_link", id);
     }
@@ -166,6 +174,7 @@ asio::awaitable<Result<CheckoutSession, http::ApiError>> PaymentLinkService::che
   caller.tenant_name = use->tenant_name;
   caller.mode = link.mode;
   caller.request_id = request_id;
+  caller.actor = "anonymous";  // a customer on the public link page: no credential
   CreateCheckoutSession request;
   request.payment.amount = link.amount;
   request.payment.currency = link.currency;

@@ -10,6 +10,7 @@
 #include "core/provider_call.hpp"
 #include "core/store_failure.hpp"
 #include "plugins/connector_registry.hpp"
+#include "store/audit_store.hpp"
 #include "store/connection_pool.hpp"
 #include "store/job_store.hpp"
 #include "store/payment_store.hpp"
@@ -38,6 +39,16 @@ std::optional<http::ApiError> refund_capability(const plugins::Connector* connec
     return capability_missing(p.connector_id, "allows one refund per payment");
   }
   return std::nullopt;
+}
+
+core::AuditEntry refund_audit(const Caller& caller, std::string action,
+                              const store::RefundRecord& r,
+                              AuditOutcome outcome = AuditOutcome::success) {
+  auto e = audit_of(caller, std::move(action), "refund:" + r.id, outcome);
+  e.details["payment_id"] = r.payment_id;
+  e.details["amount"] = r.amount;
+  e.details["currency"] = r.currency;
+  return e;
 }
 
 }  // namespace
@@ -89,6 +100,8 @@ asio::awaitable<Result<store::RefundRecord, http::ApiError>> PaymentService::ref
     attempt.refund_id = refund.id;
     store::insert_attempt(tx, attempt);
     store::insert_event(tx, refund_event(refund, "refund.created"));
+    // Before the provider call: no refund is sent unless its audit row is committed.
+    (void)store::append_audit(tx, refund_audit(caller, "refund.created", refund));
     // Should payd die before the outcome is committed, this job asks the provider.
     store::schedule_job(tx, refund.tenant_id, store::JobKind::sync_refund, refund.id,
                         options_.in_flight_timeout);
@@ -127,6 +140,10 @@ asio::awaitable<Result<store::RefundRecord, http::ApiError>> PaymentService::ref
       store::release_refund(tx, after.tenant_id, after.payment_id, after.amount);
     }
     if (after.status != refund.status) store::insert_event(tx, refund_event(after));
+    if (after.status == sdk::RefundStatus::failed) {
+      (void)store::append_audit(tx,
+                                refund_audit(caller, "refund.failed", after, AuditOutcome::failure));
+    }
     if (update.needs_sync) {
       store::schedule_job(tx, after.tenant_id, store::JobKind::sync_refund, after.id,
                           kFirstSyncDelay);

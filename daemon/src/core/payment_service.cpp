@@ -10,6 +10,7 @@
 #include "observability/log.hpp"
 #include "payd/sdk/names.hpp"
 #include "plugins/connector_registry.hpp"
+#include "store/audit_store.hpp"
 #include "store/connection_pool.hpp"
 #include "store/job_store.hpp"
 #include "store/payment_store.hpp"
@@ -83,6 +84,17 @@ void settle_sync_job(store::Tx& tx, const store::PaymentRecord& p, bool needs_sy
   }
 }
 
+// The audit row of an operation on a payment: what was asked, never the payment method.
+core::AuditEntry payment_audit(const Caller& caller, std::string action,
+                               const store::PaymentRecord& p, std::int64_t amount,
+                               AuditOutcome outcome = AuditOutcome::success) {
+  auto e = audit_of(caller, std::move(action), "payment:" + p.id, outcome);
+  e.details["amount"] = amount;
+  e.details["currency"] = p.currency;
+  e.details["connector"] = p.connector_id;
+  return e;
+}
+
 void log_refused_status(const PaymentUpdate& update) {
   if (!update.refused_status) return;
   obs::log_warn("plugin reported a status the state machine forbids")
@@ -128,6 +140,8 @@ asio::awaitable<Result<PaymentSnapshot, http::ApiError>> PaymentService::create(
     store::insert_payment(tx, payment);
     store::insert_attempt(tx, attempts.back());
     store::insert_event(tx, payment_event(payment, "payment.created"));
+    // Before any provider call: no money moves unless the audit row is committed.
+    (void)store::append_audit(tx, payment_audit(caller, "payment.created", payment, payment.amount));
     // Should payd die before the outcome is committed, this job asks the provider.
     store::schedule_job(tx, payment.tenant_id, store::JobKind::sync_payment, payment.id,
                         options_.in_flight_timeout);
@@ -181,6 +195,10 @@ asio::awaitable<Result<PaymentSnapshot, http::ApiError>> PaymentService::create(
     }
     if (update.status_changed || after.status == PaymentStatus::processing) {
       store::insert_event(tx, payment_event(after));
+    }
+    if (after.status == PaymentStatus::failed) {
+      (void)store::append_audit(tx, payment_audit(caller, "payment.failed", after, after.amount,
+                                                  AuditOutcome::failure));
     }
     settle_sync_job(tx, after, update.needs_sync);
     if (after.status == PaymentStatus::requires_action) {
@@ -285,6 +303,10 @@ asio::awaitable<Result<PaymentSnapshot, http::ApiError>> PaymentService::follow_
     store::insert_attempt(tx, attempt);
     store::schedule_job(tx, payment.tenant_id, store::JobKind::sync_payment, payment.id,
                         options_.in_flight_timeout);
+    (void)store::append_audit(
+        tx, payment_audit(caller,
+                          op == sdk::Operation::capture ? "payment.captured" : "payment.canceled",
+                          payment, op == sdk::Operation::capture ? op_amount : payment.amount));
     mark_idempotent_resource(tx, caller, "payment", payment.id);
   };
   auto begun = co_await pool_.transact(begin);

@@ -42,6 +42,10 @@ struct Caller {
   sdk::Mode mode = sdk::Mode::test;
   std::string idempotency_key;  // the request's Idempotency-Key, or empty
   std::string request_id;
+  // For the audit rows a change writes in its own transaction (core/audit_entry.hpp).
+  std::string actor;       // security::Principal::actor; empty: "system"
+  std::string client_ip;   // the peer address as received (the audit log truncates it)
+  std::string user_agent;  // the User-Agent header, or empty
 };
 
 struct CreatePayment {

@@ -129,6 +129,21 @@ store::AttemptRecord new_attempt(const store::PaymentRecord& p, sdk::Operation o
   return a;
 }
 
+core::AuditEntry audit_of(const Caller& caller, std::string action, std::string target,
+                          AuditOutcome outcome) {
+  core::AuditEntry e;
+  e.tenant_id = caller.tenant_id;
+  e.actor = caller.actor;
+  e.action = std::move(action);
+  e.target = std::move(target);
+  e.outcome = outcome;
+  e.request_id = caller.request_id;
+  e.client_ip = caller.client_ip;
+  e.user_agent = caller.user_agent;
+  e.details["mode"] = sdk::to_string(caller.mode);
+  return e;
+}
+
 void mark_idempotent_resource(store::Tx& tx, const Caller& caller, std::string_view type,
                               std::string_view id) {
   if (caller.idempotency_key.empty()) return;

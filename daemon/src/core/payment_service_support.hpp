@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/audit_entry.hpp"
 #include "core/payment_service.hpp"
 #include "http/api_error.hpp"
 #include "payd/sdk/types.hpp"
@@ -47,6 +48,12 @@ inline constexpr unsigned kMaxListPage = 100;
 // request to the provider.
 [[nodiscard]] store::AttemptRecord new_attempt(const store::PaymentRecord& p, sdk::Operation op,
                                                std::optional<std::int64_t> amount);
+
+// The audit row of `action` on `target` ("payment:pay_…") by the caller, for
+// store::append_audit in the transaction of the change.
+[[nodiscard]] core::AuditEntry audit_of(const Caller& caller, std::string action,
+                                        std::string target,
+                                        AuditOutcome outcome = AuditOutcome::success);
 
 // The Idempotency-Key's recovery point, in the transaction that creates `id`.
 void mark_idempotent_resource(store::Tx& tx, const Caller& caller, std::string_view type,

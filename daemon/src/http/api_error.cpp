@@ -22,6 +22,9 @@ Response ApiError::to_response(std::string_view request_id) const {
   err["code"] = code;
   err["message"] = message;
   err["param"] = param ? boost::json::value(*param) : boost::json::value(nullptr);
+  // The front-door spec's 429 body carries the wait in the body too, for clients that
+  // cannot read headers.
+  if (retry_after && type == ErrorType::rate_limit) err["retry_after"] = *retry_after;
   boost::json::object body;
   body["error"] = std::move(err);
   body["request_id"] = request_id;

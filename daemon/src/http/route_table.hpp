@@ -19,6 +19,10 @@ struct RouteOptions {
   bool is_public = false;
   // Permission the caller must hold; empty only on public routes (checked in #5).
   std::string permission;
+  // The MFA action this route is (config/auth_config.hpp: "create-payment", "refund",
+  // "api-keys", "webhooks", "mfa-disable"): a user needs a recent TOTP step-up when the
+  // action is enabled. Empty: no step-up.
+  std::string mfa_action{};
 };
 
 struct Route {

@@ -138,6 +138,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   asio::steady_timer grace_timer;
   std::atomic<bool> is_draining{false};
   std::atomic<std::size_t> open{0};
+  std::atomic<unsigned> max_in_flight{0};
+  std::atomic<unsigned> in_flight{0};
   std::mutex mutex;  // guards slots and on_drained
   std::list<std::shared_ptr<SessionSlot>> slots;
   std::function<void()> on_drained;
@@ -148,6 +150,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         routes(r),
         hooks(std::move(h)),
         grace_timer(*contexts.front()) {
+    max_in_flight = opts.max_in_flight;
     for (auto* c : contexts) acceptors.push_back(std::make_unique<tcp::acceptor>(*c));
   }
 
@@ -247,6 +250,28 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       co_return res;
     }
     route_label = match.route->pattern;
+    // Load shedding: count this request in, or refuse it at once while the cap is reached.
+    const bool sheddable =
+        !(match.route->options.is_public && !match.route->pattern.starts_with("/api/"));
+    struct InFlight {
+      std::atomic<unsigned>* counter = nullptr;
+      ~InFlight() {
+        if (counter != nullptr) --*counter;
+      }
+    } in_flight_slot;
+    if (sheddable) {
+      const unsigned cap = max_in_flight.load(std::memory_order_relaxed);
+      if (++in_flight > cap && cap != 0) {
+        --in_flight;
+        if (hooks.on_shed) hooks.on_shed();
+        co_return ApiError::unavailable(
+            "payd is handling as many requests as it is configured "
+            "to (server.max_in_flight); retry shortly.",
+            1)
+            .to_response(request_id);
+      }
+      in_flight_slot.counter = &in_flight;
+    }
     RequestContext ctx{req, *match.route, std::move(match.params), std::string(request_id),
                        RequestLimits{opts.max_json_depth}};
     try {
@@ -477,6 +502,10 @@ void Server::start() {
   for (auto& a : impl_->acceptors) {
     asio::co_spawn(a->get_executor(), impl_->accept_loop(*a), asio::detached);
   }
+}
+
+void Server::set_max_in_flight(unsigned cap) noexcept {
+  impl_->max_in_flight = cap;
 }
 
 std::uint16_t Server::port() const { return impl_->acceptors.front()->local_endpoint().port(); }

@@ -30,6 +30,10 @@ struct ServerOptions {
   std::chrono::milliseconds write_timeout{30'000};
   std::chrono::milliseconds shutdown_grace{10'000};
   unsigned max_connections = 10'000;
+  // Requests handled at once; beyond it 503 SERVICE_UNAVAILABLE with Retry-After at once
+  // (load shedding) rather than queuing. 0 = no cap. Exempt: public routes outside /api/
+  // (health, readiness, metrics), so probes still see an overloaded daemon.
+  unsigned max_in_flight = 0;
 };
 
 // One finished exchange, for metrics and the access log.
@@ -44,6 +48,7 @@ struct AccessRecord {
 
 struct ServerHooks {
   std::function<void(const AccessRecord&)> on_exchange;
+  std::function<void()> on_shed;  // one request refused by max_in_flight
 };
 
 class Server {
@@ -59,6 +64,8 @@ class Server {
   // Binds and starts accepting. Throws std::system_error when the address cannot be bound.
   void start();
   [[nodiscard]] std::uint16_t port() const;
+  // Changes ServerOptions::max_in_flight live (SIGHUP).
+  void set_max_in_flight(unsigned cap) noexcept;
 
   // Stops accepting, closes idle keep-alive connections and lets in-flight requests
   // finish (their responses carry Connection: close). Calls `on_drained` once, when the

@@ -2,6 +2,7 @@
 
 #include "payd/sdk/crypto.hpp"
 #include "payd/sdk/names.hpp"
+#include "security/access_tokens.hpp"
 #include "store/connection_pool.hpp"
 
 namespace payd::security {
@@ -55,6 +56,10 @@ std::string_view to_string(AuthError::Kind kind) noexcept {
       return "tenant_mismatch";
     case AuthError::Kind::store:
       return "store";
+    case AuthError::Kind::invalid_token:
+      return "invalid_token";
+    case AuthError::Kind::tenant_required:
+      return "tenant_required";
   }
   return "invalid_key";
 }
@@ -62,6 +67,16 @@ std::string_view to_string(AuthError::Kind kind) noexcept {
 boost::asio::awaitable<Result<std::optional<store::ApiKeyRecord>, store::StoreError>>
 StoreApiKeyDirectory::find(std::string lookup) {
   co_return co_await store::lookup_api_key(pool_, std::move(lookup));
+}
+
+boost::asio::awaitable<Result<std::optional<store::UserPrincipalRecord>, store::StoreError>>
+StorePrincipalDirectory::find_user(std::string user_id) {
+  co_return co_await store::lookup_user_principal(pool_, std::move(user_id));
+}
+
+boost::asio::awaitable<Result<std::optional<store::TokenKeyRecord>, store::StoreError>>
+StorePrincipalDirectory::find_key(std::string key_id) {
+  co_return co_await store::lookup_key_by_id(pool_, std::move(key_id));
 }
 
 std::optional<std::string> credential_from_authorization(std::string_view value) {
@@ -94,6 +109,21 @@ Authenticator::Authenticator(store::ConnectionPool& pool)
 Authenticator::Authenticator(std::shared_ptr<ApiKeyDirectory> directory)
     : directory_(std::move(directory)) {}
 
+PermissionSet key_permissions(KeyKind kind, const std::optional<std::string>& role,
+                              const std::vector<std::string>& scopes) {
+  if (kind == KeyKind::restricted) {
+    // Only the scopes; a scope this build does not know grants nothing.
+    PermissionSet granted;
+    for (const auto& s : scopes) {
+      if (auto p = parse_permission(s)) granted.add(*p);
+    }
+    return granted;
+  }
+  if (!role) return permissions_of(kDefaultKeyRole);
+  auto r = parse_role(*role);
+  return r ? permissions_of(*r) : PermissionSet{};  // an unknown role: nothing (deny)
+}
+
 boost::asio::awaitable<Result<Principal, AuthError>> Authenticator::authenticate(
     std::optional<std::string> authorization, std::optional<std::string> x_tenant) {
   using Kind = AuthError::Kind;
@@ -102,6 +132,9 @@ boost::asio::awaitable<Result<Principal, AuthError>> Authenticator::authenticate
   }
   const auto credential = credential_from_authorization(*authorization);
   if (!credential) co_return fail(error(Kind::invalid_key));
+  if (settings_ != nullptr && principals_ && !has_api_key_prefix(*credential)) {
+    co_return co_await authenticate_token(*credential, std::move(x_tenant));
+  }
   const auto parsed = parse_api_key(*credential);
   if (!parsed) co_return fail(error(Kind::invalid_key));
   std::string display = display_key(parsed->kind, parsed->mode, parsed->last4);
@@ -139,6 +172,107 @@ boost::asio::awaitable<Result<Principal, AuthError>> Authenticator::authenticate
   p.actor = "api_key:" + display;
   p.scopes = record->scopes;
   p.role = record->role;
+  p.permissions = key_permissions(*kind, record->role, record->scopes);
+  co_return p;
+}
+
+namespace {
+
+AuthError token_error(std::string why) {
+  AuthError e = error(AuthError::Kind::invalid_token);
+  e.token_error = std::move(why);
+  return e;
+}
+
+AuthError store_error(const store::StoreError& failure) {
+  AuthError e = error(AuthError::Kind::store);
+  e.store_error = failure;
+  return e;
+}
+
+}  // namespace
+
+boost::asio::awaitable<Result<Principal, AuthError>> Authenticator::authenticate_token(
+    std::string token, std::optional<std::string> x_tenant) {
+  using Kind = AuthError::Kind;
+  const auto settings = settings_->get();
+  auto verified = verify_access_token(*settings, token, unix_now());
+  if (!verified) {
+    co_return fail(token_error(std::string(to_string(verified.error().code)) + ": " +
+                               verified.error().detail));
+  }
+  const auto& claims = verified.value();
+  auto names = [](std::string_view x, std::string_view id, std::string_view name) {
+    return x == id || x == name;
+  };
+
+  Principal p;
+  p.mode = claims.mode;
+  p.via_token = true;
+  if (claims.kind == AccessTokenClaims::Kind::key) {
+    auto found = co_await principals_->find_key(claims.subject);
+    if (!found) co_return fail(store_error(found.error()));
+    const auto& key = found.value();
+    if (!key || key->revoked) co_return fail(token_error("the issuing API key is revoked or gone"));
+    const auto mode = sdk::parse_mode(key->mode);
+    const auto kind = parse_key_kind(key->kind);
+    if (!mode || !kind || *mode != claims.mode || key->tenant_id != *claims.tenant_id) {
+      co_return fail(token_error("claims disagree with the issuing key"));
+    }
+    const auto display = display_key(*kind, *mode, key->last4);
+    if (x_tenant && !names(*x_tenant, key->tenant_id, key->tenant_name)) {
+      co_return fail(error(Kind::tenant_mismatch, display));
+    }
+    // Never wider than the key holds now: a key narrowed after the exchange narrows its
+    // tokens too. A scope this build does not know grants nothing.
+    PermissionSet scoped;
+    for (const auto& s : claims.scopes) {
+      if (auto perm = parse_permission(s)) scoped.add(*perm);
+    }
+    p.tenant_id = key->tenant_id;
+    p.tenant_name = key->tenant_name;
+    p.key_id = key->id;
+    p.key_kind = *kind;
+    p.actor = "api_key:" + display;
+    p.scopes = claims.scopes;
+    p.role = key->role;
+    p.permissions = key_permissions(*kind, key->role, key->scopes).intersect(scoped);
+    co_return p;
+  }
+
+  auto found = co_await principals_->find_user(claims.subject);
+  if (!found) co_return fail(store_error(found.error()));
+  const auto& user = found.value();
+  if (!user || user->disabled) co_return fail(token_error("the user is disabled or gone"));
+  const store::MembershipRecord* chosen = nullptr;
+  if (claims.tenant_id) {
+    // A token bound to one tenant at login: X-Tenant may only repeat it.
+    for (const auto& m : user->memberships) {
+      if (m.tenant_id == *claims.tenant_id) chosen = &m;
+    }
+    if (chosen == nullptr) co_return fail(error(Kind::tenant_mismatch));
+    if (x_tenant && !names(*x_tenant, chosen->tenant_id, chosen->tenant_name)) {
+      co_return fail(error(Kind::tenant_mismatch));
+    }
+  } else if (x_tenant) {
+    for (const auto& m : user->memberships) {
+      if (names(*x_tenant, m.tenant_id, m.tenant_name)) chosen = &m;
+    }
+    if (chosen == nullptr) co_return fail(error(Kind::tenant_mismatch));
+  } else if (user->memberships.size() == 1) {
+    chosen = &user->memberships.front();
+  } else if (user->memberships.empty()) {
+    co_return fail(error(Kind::tenant_mismatch));
+  } else {
+    co_return fail(error(Kind::tenant_required));
+  }
+  const auto role = parse_role(chosen->role);
+  p.tenant_id = chosen->tenant_id;
+  p.tenant_name = chosen->tenant_name;
+  p.user_id = claims.subject;
+  p.actor = "user:" + claims.subject;
+  p.role = chosen->role;
+  p.permissions = role ? permissions_of(*role) : PermissionSet{};
   co_return p;
 }
 

@@ -31,6 +31,20 @@ constexpr std::array kStatements{
     Statement{"api_key_revoke",
               "UPDATE api_keys SET revoked_at = now() "
               "WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL"},
+    Statement{"api_key_list_mode",
+              "SELECT " PAYD_API_KEY_COLUMNS
+              " FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.tenant_id = $1 "
+              "AND k.mode = $2 ORDER BY k.created_at, k.id"},
+    Statement{"api_key_find",
+              "SELECT " PAYD_API_KEY_COLUMNS
+              " FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.tenant_id = $1 "
+              "AND k.mode = $2 AND k.id = $3"},
+    // Several keys' last use at once: ids and unix microseconds as two parallel arrays.
+    // Only moves forward, so daemons flushing out of order never set it back.
+    Statement{"api_key_touch",
+              "UPDATE api_keys k SET last_used_at = u.at FROM (SELECT unnest($1::text[]) AS id, "
+              "'epoch'::timestamptz + unnest($2::bigint[]) * interval '1 microsecond' AS at) u "
+              "WHERE k.id = u.id AND (k.last_used_at IS NULL OR k.last_used_at < u.at)"},
 };
 
 #undef PAYD_API_KEY_COLUMNS
@@ -92,11 +106,7 @@ std::optional<ApiKeyRecord> find_api_key_by_lookup(Tx& tx, std::string_view look
 boost::asio::awaitable<Result<std::optional<ApiKeyRecord>, StoreError>> lookup_api_key(
     ConnectionPool& pool, std::string lookup) {
   std::optional<ApiKeyRecord> found;
-  auto r = co_await pool.execute([&](pqxx::connection_base& c) {
-    pqxx::nontransaction n(c);
-    Tx tx(n);
-    found = find_api_key_by_lookup(tx, lookup);
-  });
+  auto r = co_await pool.read_once([&](Tx& tx) { found = find_api_key_by_lookup(tx, lookup); });
   if (!r) co_return fail(r.error());
   co_return found;
 }
@@ -107,6 +117,34 @@ std::vector<ApiKeyRecord> list_api_keys(Tx& tx, std::string_view tenant_id) {
     out.push_back(read_api_key(row));
   }
   return out;
+}
+
+std::vector<ApiKeyRecord> list_api_keys(Tx& tx, std::string_view tenant_id, std::string_view mode) {
+  std::vector<ApiKeyRecord> out;
+  for (const auto& row :
+       tx.sql().exec_prepared("api_key_list_mode", std::string(tenant_id), std::string(mode))) {
+    out.push_back(read_api_key(row));
+  }
+  return out;
+}
+
+std::optional<ApiKeyRecord> find_api_key(Tx& tx, std::string_view tenant_id, std::string_view mode,
+                                         std::string_view key_id) {
+  return first(tx.sql().exec_prepared("api_key_find", std::string(tenant_id), std::string(mode),
+                                      std::string(key_id)));
+}
+
+void record_api_key_use(Tx& tx, const std::vector<ApiKeyUse>& uses) {
+  if (uses.empty()) return;
+  std::vector<std::string> ids;
+  std::string times = "{";
+  for (const auto& u : uses) {
+    ids.push_back(u.key_id);
+    if (times.size() > 1) times += ',';
+    times += std::to_string(u.used_at_us);
+  }
+  times += '}';
+  tx.sql().exec_prepared("api_key_touch", columns::text_array(ids), times);
 }
 
 bool revoke_api_key(Tx& tx, std::string_view tenant_id, std::string_view key_id) {

@@ -4,6 +4,7 @@
 // Key generation, parsing and verification live in security/api_key.hpp.
 
 #include <boost/asio/awaitable.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,6 +65,20 @@ lookup_api_key(ConnectionPool& pool, std::string lookup);
 
 // A tenant's keys, revoked ones included, oldest first.
 [[nodiscard]] std::vector<ApiKeyRecord> list_api_keys(Tx& tx, std::string_view tenant_id);
+
+// The tenant's keys of one mode (test keys never list live ones), oldest first.
+[[nodiscard]] std::vector<ApiKeyRecord> list_api_keys(Tx& tx, std::string_view tenant_id,
+                                                      std::string_view mode);
+[[nodiscard]] std::optional<ApiKeyRecord> find_api_key(Tx& tx, std::string_view tenant_id,
+                                                       std::string_view mode,
+                                                       std::string_view key_id);
+
+struct ApiKeyUse {
+  std::string key_id;
+  std::int64_t used_at_us = 0;  // unix microseconds
+};
+// Sets last_used_at of each key (never backwards): one statement for a whole batch.
+void record_api_key_use(Tx& tx, const std::vector<ApiKeyUse>& uses);
 
 // Marks the key revoked now. False when the tenant has no such key or it was already
 // revoked (then nothing changes).

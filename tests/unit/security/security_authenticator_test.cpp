@@ -218,8 +218,9 @@ class AuthenticatedTest : public AuthenticatorTest {
  protected:
   void SetUp() override {
     AuthenticatorTest::SetUp();
+    gate = std::make_unique<api::AccessGate>(*auth);
     handler =
-        api::authenticated(*auth,
+        api::authenticated(*gate,
                            [this](http::RequestContext&,
                                   const Principal& p) -> boost::asio::awaitable<http::Response> {
                              ++handled;
@@ -242,6 +243,7 @@ class AuthenticatedTest : public AuthenticatorTest {
     EXPECT_EQ(handled, 0);
   }
 
+  std::unique_ptr<api::AccessGate> gate;
   http::Handler handler;
   int handled = 0;
   std::optional<Principal> seen;

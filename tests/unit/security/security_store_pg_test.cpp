@@ -294,8 +294,9 @@ class AuthenticatedPg : public PgTest {
     PgTest::SetUp();
     if (IsSkipped()) return;
     authenticator = std::make_unique<Authenticator>(*pool_);
+    gate = std::make_unique<api::AccessGate>(*authenticator);
     handler =
-        api::authenticated(*authenticator,
+        api::authenticated(*gate,
                            [this](http::RequestContext&,
                                   const Principal& p) -> boost::asio::awaitable<http::Response> {
                              seen = p;
@@ -319,6 +320,7 @@ class AuthenticatedPg : public PgTest {
   }
 
   std::unique_ptr<Authenticator> authenticator;
+  std::unique_ptr<api::AccessGate> gate;
   http::Handler handler;
   std::optional<Principal> seen;
   store::TenantRecord tenant;
@@ -396,9 +398,10 @@ TEST_F(AuthenticatedPg, RevocationIsEffectiveOnTheNextRequest) {
 TEST(AuthenticatedDatabaseDown, StoreUnavailableIs503AndMalformedKeysStill401) {
   auto pool = make_pool("postgresql://payd@127.0.0.1:1/payd");
   Authenticator authenticator(*pool);
+  api::AccessGate gate(authenticator);
   bool ran = false;
   auto handler = api::authenticated(
-      authenticator,
+      gate,
       [&](http::RequestContext&, const Principal&) -> boost::asio::awaitable<http::Response> {
         ran = true;
         co_return http::Response::text(200, "ok", "text/plain");

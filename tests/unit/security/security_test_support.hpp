@@ -58,7 +58,8 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 // A request to a protected route, for calling a wrapped handler directly.
 struct FakeCall {
   http::Request request;
-  http::Route route{http::Method::get, "/api/v1/test", {}, {}};
+  // Declares a permission every default (admin) key holds: RBAC admits it.
+  http::Route route{http::Method::get, "/api/v1/test", {}, {.permission = "payments:read"}};
 
   explicit FakeCall(HeaderList headers = {}) {
     request.method = http::Method::get;
