@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -206,6 +207,21 @@ class AuditTest(unittest.TestCase):
         self.assertIn(("payment_link.created", f"payment_link:{link['id']}"), actions)
         self.assertIn(("payment_link.deactivated", f"payment_link:{link['id']}"), actions)
         self.assertEqual(actions[0][0], "payment.created")
+
+    def test_a_config_reload_is_a_platform_event(self):
+        before = int(self.db.sql("SELECT count(*) FROM audit_log WHERE action = 'config.reloaded'"))
+        self.payd.signal(signal.SIGHUP)
+        deadline = time.monotonic() + 10
+        rows = ""
+        while time.monotonic() < deadline:
+            rows = self.db.sql("SELECT tenant_id || ' ' || actor || ' ' || outcome FROM audit_log "
+                               "WHERE action = 'config.reloaded' ORDER BY seq DESC LIMIT 1")
+            count = int(self.db.sql("SELECT count(*) FROM audit_log "
+                                    "WHERE action = 'config.reloaded'"))
+            if count > before:
+                break
+            time.sleep(0.1)
+        self.assertEqual(rows, "_platform system success")
 
     def test_idempotent_replay_writes_no_second_row(self):
         body = {"amount": 777, "currency": "USD", "payment_method": CARD_OK}

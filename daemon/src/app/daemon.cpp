@@ -9,6 +9,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json/array.hpp>
 #include <csignal>
 #include <filesystem>
 #include <thread>
@@ -33,6 +34,7 @@
 #include "app/systemd_notifier.hpp"
 #include "common/build_info.hpp"
 #include "config/config_loader.hpp"
+#include "core/audit_entry.hpp"
 #include "core/checkout_service.hpp"
 #include "core/payment_link_service.hpp"
 #include "core/payment_service.hpp"
@@ -379,9 +381,9 @@ class Daemon {
     audit_events_ =
         std::make_unique<api::AuditEventSink>(*audit_trail_, contexts_.front()->get_executor());
     gate_->set_security_events(audit_events_.get());
-    api::add_auth_routes(routes_, *gate_,
-                         {logins_.get(), mfa_.get(), auth_settings_.get(), audit_trail_.get(),
-                          rate_limits_.get()});
+    api::add_auth_routes(
+        routes_, *gate_,
+        {logins_.get(), mfa_.get(), auth_settings_.get(), audit_trail_.get(), rate_limits_.get()});
   }
 
   // Users, JWTs and MFA (the `auth:` section); without it the auth routes answer 404.
@@ -475,6 +477,7 @@ class Daemon {
       for (const auto& e : next.error()) errors.push_back(e.to_string());
       obs::log_error("config reload rejected").str("file", path_).strings("errors", errors);
       notifier_.ready("reload rejected; running with the previous configuration");
+      audit_config_reload(core::AuditOutcome::failure, {});
       return;
     }
     secrets_ = merge_secrets(std::move(secrets_), next->secret_values());
@@ -493,7 +496,28 @@ class Daemon {
     obs::log_info("config reloaded")
         .str("file", path_)
         .str("log_level", config::to_string(next->log.level));
+    audit_config_reload(core::AuditOutcome::success, needs_restart);
     notifier_.ready("serving; configuration reloaded");
+  }
+
+  // A SIGHUP is a security event (it may change limits and JWT keys): written to the
+  // platform audit chain, in the background (the reload itself does not wait for it).
+  void audit_config_reload(core::AuditOutcome outcome, const std::vector<std::string>& restart) {
+    if (!audit_trail_) return;
+    core::AuditEntry e;
+    e.actor = "system";
+    e.action = "config.reloaded";
+    e.target = "config:" + path_;
+    e.outcome = outcome;
+    boost::json::array keys;
+    for (const auto& k : restart) keys.emplace_back(k);
+    e.details["needs_restart"] = std::move(keys);
+    asio::co_spawn(*contexts_.front(), record_audit(std::move(e)), asio::detached);
+  }
+
+  asio::awaitable<void> record_audit(core::AuditEntry e) {
+    auto r = co_await audit_trail_->record(std::move(e));
+    if (!r) obs::log_warn("could not write the audit row of a config reload");
   }
 
   // Rate limits and the in-flight cap change live; a limiter that stays enabled keeps its
