@@ -389,6 +389,9 @@ SQL
     -D operation=authorize -D "routing=$routing" -D event_created=payment.created -D object_type=payment
     -D 'event_created_data={"amount": 1000, "status": "processing", "currency": "USD", "connector": "sandbox", "amount_received": 0, "amount_refunded": 0}'
     -D job_kind=sync_payment -D job_delay_s=120
+    -D 'audit_actor=api_key:sk_test_…bnch' -D audit_outcome=success -D audit_ip=127.0.0.0
+    -D audit_ua=wrk -D 'audit_details={"mode": "test", "amount": 1000, "currency": "USD"}'
+    -D audit_hash=8c1f5d0c3e4b9a7f6e2d1c0b9a8f7e6d5c4b3a29180716253443526170819203
     -D outcome=processed -D latency_us=150 -D status_succeeded=succeeded
     -D 'plugin_state_done={"status": "succeeded"}' -D event_succeeded=payment.succeeded
     -D 'event_succeeded_data={"amount": 1000, "status": "succeeded", "currency": "USD", "connector": "sandbox", "amount_received": 1000, "amount_refunded": 0}'

@@ -23,6 +23,7 @@ SELECT k.id, k.tenant_id, t.name, k.mode, k.kind, k.lookup, k.secret_hash, k.las
 \set ikey random(1000000000000000000, 9223372036854775806)
 \set e1 random(1000000000000000000, 9223372036854775806)
 \set e2 random(1000000000000000000, 9223372036854775806)
+\set e3 random(1000000000000000000, 9223372036854775806)
 -- payd's clock for created_at/updated_at: rises with each of this client's transactions
 -- (pgbench variables live on across a client's transactions; -D seq=0 -D t0_us=<start>), so
 -- that the payments_list index grows at one edge as with payd, not at random places.
@@ -32,13 +33,20 @@ SELECT k.id, k.tenant_id, t.name, k.mode, k.kind, k.lookup, k.secret_hash, k.las
 BEGIN;
 INSERT INTO idempotency_keys (tenant_id, mode, key, fingerprint, method, path, state) VALUES (:tenant_id, :mode, :ikey, decode(:fingerprint, 'hex'), :method, :path, 'in_progress') ON CONFLICT (tenant_id, mode, key) DO NOTHING RETURNING (extract(epoch from locked_at) * 1000000)::bigint \gset idem_
 COMMIT;
--- Transaction 2: the payment, its attempt, payment.created, the safety-net sync job, and the
--- resource recorded on the idempotency row (payd: payment_insert, attempt_insert,
--- event_insert, job_schedule, idem_mark_resource)
+-- Transaction 2: the payment, its attempt, payment.created, its audit row, the safety-net
+-- sync job, and the resource recorded on the idempotency row (payd: payment_insert,
+-- attempt_insert, event_insert, audit_lock_head, audit_insert, job_schedule,
+-- idem_mark_resource)
 BEGIN;
 INSERT INTO payments (id, tenant_id, mode, status, amount, currency, capture_method, amount_capturable, amount_received, amount_refunded, payment_method_types, payment_method, connector_id, provider_ref, next_action, last_error, customer_email, customer_name, description, reference, metadata, return_url, cancel_url, line_items, plugin_state, expires_at, created_at, updated_at) VALUES (:pid, :tenant_id, :mode, :status_processing, :amount, :currency, :capture_method, :zero, :zero, :zero, :pm_types::text[], :pm_summary::jsonb, :connector, NULL, NULL::jsonb, NULL::jsonb, NULL, NULL, NULL, NULL, :metadata::jsonb, NULL, NULL, :line_items::jsonb, :plugin_state_new::jsonb, to_timestamp(:expires_s::bigint), ('epoch'::timestamptz + (:now_us)::bigint * interval '1 microsecond'), ('epoch'::timestamptz + (:now_us)::bigint * interval '1 microsecond'));
 INSERT INTO payment_attempts (id, tenant_id, payment_id, refund_id, operation, connector_id, idempotency_key, amount, routing, started_at) VALUES (:pid, :tenant_id, :pid, NULL, :operation, :connector, :pid, :amount, :routing::jsonb, ('epoch'::timestamptz + (:now_us)::bigint * interval '1 microsecond'));
 INSERT INTO events (id, tenant_id, mode, type, object_type, object_id, data) VALUES (:e1, :tenant_id, :mode, :event_created, :object_type, :pid, :event_created_data::jsonb);
+-- The audit row (issue #5, payd: audit_lock_head, audit_insert): the tenant's chain head,
+-- locked until COMMIT, then the row that extends it (the trigger checks seq and prev_hash).
+-- The row's hash is a constant here: payd computes SHA-256 in C++, not in SQL.
+SELECT last_seq, encode(head_hash, 'hex') FROM audit_lock_head(:tenant_id) \gset audit_
+\set audit_next :audit_last_seq + 1
+INSERT INTO audit_log (tenant_id, seq, id, occurred_at, actor, action, target, outcome, request_id, client_ip, user_agent, details, prev_hash, hash) VALUES (:tenant_id, :audit_next, :e3, 'epoch'::timestamptz + :now_us::bigint * interval '1 microsecond', :audit_actor, :event_created, :pid, :audit_outcome, :e3, :audit_ip, :audit_ua, :audit_details::jsonb, decode(:audit_encode, 'hex'), decode(:audit_hash, 'hex'));
 INSERT INTO scheduled_jobs (tenant_id, kind, object_id, run_at) VALUES (:tenant_id, :job_kind, :pid, clock_timestamp() + :job_delay_s::bigint * interval '1 second') ON CONFLICT (kind, object_id) DO UPDATE SET run_at = LEAST(scheduled_jobs.run_at, EXCLUDED.run_at);
 UPDATE idempotency_keys SET resource_type = :object_type, resource_id = :pid WHERE tenant_id = :tenant_id AND mode = :mode AND key = :ikey AND state = 'in_progress';
 COMMIT;
