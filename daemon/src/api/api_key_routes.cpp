@@ -141,12 +141,8 @@ void add_api_key_routes(http::RouteTable& routes, AccessGate& gate, security::Ap
       Method::post, "/api/v1/api_keys/{id}/revoke",
       authenticated(gate, idempotent([service](RequestContext& ctx,
                                                const Principal& who) -> asio::awaitable<Response> {
-                      if (!ctx.request.body.empty()) {
-                        auto body = http::parse_json_object(ctx);
-                        if (!body) co_return error_response(body.error(), ctx);
-                        FieldReader r(*body);
-                        if (auto done = r.finish(); !done)
-                          co_return error_response(done.error(), ctx);
+                      if (auto empty = read_empty_body(ctx); !empty) {
+                        co_return error_response(empty.error(), ctx);
                       }
                       auto revoked = co_await service->revoke(caller_of(ctx, who),
                                                               std::string(ctx.params.get("id")));

@@ -2,6 +2,9 @@
 
 #include <chrono>
 
+#include "api/request_fields.hpp"
+#include "http/json_body.hpp"
+
 namespace payd::api {
 
 core::Caller caller_of(const http::RequestContext& ctx, const security::Principal& who) {
@@ -35,6 +38,14 @@ Result<PageQuery, http::ApiError> read_page(QueryParams& q) {
   page.limit = static_cast<unsigned>(*limit);
   if (*cursor) page.after = store::ListPosition{(*cursor)->created_at_us, (*cursor)->id};
   return page;
+}
+
+Result<void, http::ApiError> read_empty_body(const http::RequestContext& ctx) {
+  if (ctx.request.body.empty()) return {};
+  auto body = http::parse_json_object(ctx);
+  if (!body) return fail(body.error());
+  FieldReader r(*body);
+  return r.finish();
 }
 
 }  // namespace payd::api

@@ -38,6 +38,10 @@ struct PageQuery {
 
 [[nodiscard]] Result<PageQuery, http::ApiError> read_page(QueryParams& q);
 
+// The body of an action that takes no parameters (cancel, deactivate, revoke): none, or
+// an empty JSON object; a field is PARAMETER_UNKNOWN, malformed JSON INVALID_JSON.
+[[nodiscard]] Result<void, http::ApiError> read_empty_body(const http::RequestContext& ctx);
+
 // {"object": "list", "data": [...], "has_more", "next_cursor"}; the cursor points after
 // the last item shown. Records need created_at_us and id.
 template <typename Record, typename Render>

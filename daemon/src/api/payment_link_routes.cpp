@@ -83,11 +83,9 @@ void add_payment_link_routes(http::RouteTable& routes, AccessGate& gate,
       Method::post, "/api/v1/payment_links/{id}/deactivate",
       authenticated(gate, idempotent([service](RequestContext& ctx,
                                                const Principal& who) -> asio::awaitable<Response> {
-                      auto body = optional_body(ctx);
-                      if (!body) co_return error_response(body.error(), ctx);
-                      FieldReader r(*body);
-                      if (auto done = r.finish(); !done)
-                        co_return error_response(done.error(), ctx);
+                      if (auto empty = read_empty_body(ctx); !empty) {
+                        co_return error_response(empty.error(), ctx);
+                      }
                       auto caller = caller_of(ctx, who);
                       std::string id(ctx.params.get("id"));
                       auto done = co_await service->deactivate(std::move(caller), std::move(id));

@@ -78,31 +78,6 @@ std::optional<int> parse(const std::vector<std::string>& args, const po::options
 }
 
 // The configured database, connected, with a schema this payd may use.
-std::unique_ptr<store::ConnectionPool> open_current_database(const po::variables_map& vm,
-                                                             std::ostream& err) {
-  const auto path = vm["config"].as<std::string>();
-  auto cfg = config::load_config_file(path);
-  if (!cfg) {
-    for (const auto& e : cfg.error()) err << e.to_string() << '\n';
-    return nullptr;
-  }
-  auto pool = open_database(*cfg, 1);
-  if (!pool) {
-    err << "payd admin: " << pool.error() << '\n';
-    return nullptr;
-  }
-  auto status = schema_status(**pool);
-  if (!status) {
-    err << "payd admin: " << status.error() << '\n';
-    return nullptr;
-  }
-  if (auto refusal = store::serving_refusal(*status); !refusal.empty()) {
-    err << "payd admin: " << refusal << '\n';
-    return nullptr;
-  }
-  return std::move(pool).value();
-}
-
 void print_store_error(std::ostream& err, const store::StoreError& e) {
   err << "payd admin: database error (" << store::to_string(e.kind) << "): " << e.detail << '\n';
 }
@@ -138,7 +113,7 @@ int tenant_create(const std::vector<std::string>& args, std::ostream& out, std::
   }
   const bool json = vm.count("json") != 0;
 
-  auto pool = open_current_database(vm, err);
+  auto pool = open_serving_database(vm["config"].as<std::string>(), "payd admin", err);
   if (!pool) return kFailed;
 
   std::optional<Result<store::TenantRecord, std::string>> created;
@@ -236,7 +211,7 @@ int key_create(const std::vector<std::string>& args, std::ostream& out, std::ost
   }
   const bool json = vm.count("json") != 0;
 
-  auto pool = open_current_database(vm, err);
+  auto pool = open_serving_database(vm["config"].as<std::string>(), "payd admin", err);
   if (!pool) return kFailed;
 
   // Generated before the transaction (which may run more than once), completed in it.

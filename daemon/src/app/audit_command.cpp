@@ -50,29 +50,6 @@ po::options_description options() {
   return desc;
 }
 
-std::unique_ptr<store::ConnectionPool> open_pool(const po::variables_map& vm, std::ostream& err) {
-  auto cfg = config::load_config_file(vm["config"].as<std::string>());
-  if (!cfg) {
-    for (const auto& e : cfg.error()) err << e.to_string() << '\n';
-    return nullptr;
-  }
-  auto pool = open_database(*cfg, 1);
-  if (!pool) {
-    err << "payd admin audit: " << pool.error() << '\n';
-    return nullptr;
-  }
-  auto status = schema_status(**pool);
-  if (!status) {
-    err << "payd admin audit: " << status.error() << '\n';
-    return nullptr;
-  }
-  if (auto refusal = store::serving_refusal(*status); !refusal.empty()) {
-    err << "payd admin audit: " << refusal << '\n';
-    return nullptr;
-  }
-  return std::move(pool).value();
-}
-
 // The chain's tenant id for NAME (a tenant's name or id, or _platform).
 std::optional<std::string> resolve_tenant(store::ConnectionPool& pool, const std::string& name,
                                           std::ostream& err) {
@@ -135,7 +112,7 @@ int verify(const po::variables_map& vm, std::ostream& out, std::ostream& err) {
     checkpoint = read_checkpoint(vm["checkpoint"].as<std::string>(), err);
     if (!checkpoint) return kFailed;
   }
-  auto pool = open_pool(vm, err);
+  auto pool = open_serving_database(vm["config"].as<std::string>(), "payd admin audit", err);
   if (!pool) return kFailed;
   std::vector<std::string> tenants;
   if (vm.count("tenant")) {
@@ -203,7 +180,7 @@ int checkpoint(const po::variables_map& vm, std::ostream& out, std::ostream& err
     err << "payd admin audit checkpoint: --tenant NAME is required\n\n" << kUsageText;
     return kUsage;
   }
-  auto pool = open_pool(vm, err);
+  auto pool = open_serving_database(vm["config"].as<std::string>(), "payd admin audit", err);
   if (!pool) return kFailed;
   auto id = resolve_tenant(*pool, vm["tenant"].as<std::string>(), err);
   if (!id) return kFailed;

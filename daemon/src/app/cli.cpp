@@ -23,9 +23,9 @@ CliParse parse_cli(const std::vector<std::string>& args) {
       "Options");
   desc.add_options()  //
       ("config,c", po::value<std::string>()->value_name("FILE"),
-       "configuration file (default /etc/payd/payd.yaml)")  //
+       "configuration file (default /etc/payd/payd.yaml)")                              //
       ("check-config", "validate the configuration and exit 0 (valid) or 1 (invalid)")  //
-      ("version,V", "print the version and exit")  //
+      ("version,V", "print the version and exit")                                       //
       ("help,h", "print this help and exit");
   std::ostringstream help;
   help << desc;
@@ -51,8 +51,8 @@ CliParse parse_cli(const std::vector<std::string>& args) {
     return out;
   }
   CliOptions opts;
-  const int exclusive = static_cast<int>(vm.count("check-config") + vm.count("version") +
-                                         vm.count("help"));
+  const int exclusive =
+      static_cast<int>(vm.count("check-config") + vm.count("version") + vm.count("help"));
   if (exclusive > 1) {
     out.error = "--check-config, --version and --help are mutually exclusive";
     return out;

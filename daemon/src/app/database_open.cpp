@@ -1,7 +1,9 @@
 #include "app/database_open.hpp"
 
+#include <ostream>
 #include <pqxx/pqxx>
 
+#include "config/config_loader.hpp"
 #include "store/prepared_statements.hpp"
 
 namespace payd::app {
@@ -27,16 +29,43 @@ Result<std::unique_ptr<store::ConnectionPool>, std::string> open_database(
 
 Result<store::SchemaStatus, std::string> schema_status(store::ConnectionPool& pool) {
   Result<store::SchemaStatus, std::string> out = fail(std::string("not run"));
-  auto r = pool.execute_blocking([&](pqxx::connection_base& c) { out = store::Migrator().status(c); });
+  auto r =
+      pool.execute_blocking([&](pqxx::connection_base& c) { out = store::Migrator().status(c); });
   if (!r) return fail("cannot read the schema version: " + r.error().detail);
   return out;
 }
 
 Result<std::vector<int>, std::string> apply_migrations(store::ConnectionPool& pool) {
   Result<std::vector<int>, std::string> out = fail(std::string("not run"));
-  auto r = pool.execute_blocking([&](pqxx::connection_base& c) { out = store::Migrator().migrate(c); });
+  auto r =
+      pool.execute_blocking([&](pqxx::connection_base& c) { out = store::Migrator().migrate(c); });
   if (!r) return fail("cannot migrate: " + r.error().detail);
   return out;
+}
+
+std::unique_ptr<store::ConnectionPool> open_serving_database(const std::string& config_path,
+                                                             std::string_view who,
+                                                             std::ostream& err) {
+  auto cfg = config::load_config_file(config_path);
+  if (!cfg) {
+    for (const auto& e : cfg.error()) err << e.to_string() << '\n';
+    return nullptr;
+  }
+  auto pool = open_database(*cfg, 1);
+  if (!pool) {
+    err << who << ": " << pool.error() << '\n';
+    return nullptr;
+  }
+  auto status = schema_status(**pool);
+  if (!status) {
+    err << who << ": " << status.error() << '\n';
+    return nullptr;
+  }
+  if (auto refusal = store::serving_refusal(*status); !refusal.empty()) {
+    err << who << ": " << refusal << '\n';
+    return nullptr;
+  }
+  return std::move(pool).value();
 }
 
 }  // namespace payd::app

@@ -3,8 +3,10 @@
 // admin): builds the pool, connects within database.connect_timeout and checks that
 // the schema is the one this binary knows.
 
+#include <iosfwd>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/result.hpp"
 #include "config/config.hpp"
@@ -23,5 +25,11 @@ namespace payd::app {
 
 [[nodiscard]] Result<store::SchemaStatus, std::string> schema_status(store::ConnectionPool& pool);
 [[nodiscard]] Result<std::vector<int>, std::string> apply_migrations(store::ConnectionPool& pool);
+
+// For the admin commands: loads `config_path`, opens one connection and refuses a schema
+// this binary cannot serve. Null after writing why to `err` (each line prefixed `who: `,
+// e.g. "payd admin user").
+[[nodiscard]] std::unique_ptr<store::ConnectionPool> open_serving_database(
+    const std::string& config_path, std::string_view who, std::ostream& err);
 
 }  // namespace payd::app

@@ -26,8 +26,9 @@ std::string join_versions(const std::vector<int>& versions) {
 int run_migrate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   po::options_description desc("Usage: payd migrate [--config FILE] [--status]\n\nOptions");
   desc.add_options()  //
-      ("config,c", po::value<std::string>()->value_name("FILE")->default_value("/etc/payd/payd.yaml"),
-       "configuration file (database.url)")  //
+      ("config,c",
+       po::value<std::string>()->value_name("FILE")->default_value("/etc/payd/payd.yaml"),
+       "configuration file (database.url)")                                         //
       ("status", "show the schema version and pending migrations; change nothing")  //
       ("help,h", "print this help and exit");
   po::variables_map vm;

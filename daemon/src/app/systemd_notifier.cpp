@@ -21,9 +21,13 @@ void SystemdNotifier::reloading() const {
   sd_notify(0, msg.c_str());
 }
 
-void SystemdNotifier::stopping() const { sd_notify(0, "STOPPING=1"); }
+void SystemdNotifier::stopping() const {
+  sd_notify(0, "STOPPING=1");
+}
 
-void SystemdNotifier::watchdog() const { sd_notify(0, "WATCHDOG=1"); }
+void SystemdNotifier::watchdog() const {
+  sd_notify(0, "WATCHDOG=1");
+}
 
 std::chrono::microseconds SystemdNotifier::watchdog_interval() const {
   std::uint64_t usec = 0;

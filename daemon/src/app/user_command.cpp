@@ -47,29 +47,6 @@ po::options_description options() {
   return desc;
 }
 
-std::unique_ptr<store::ConnectionPool> open_pool(const po::variables_map& vm, std::ostream& err) {
-  auto cfg = config::load_config_file(vm["config"].as<std::string>());
-  if (!cfg) {
-    for (const auto& e : cfg.error()) err << e.to_string() << '\n';
-    return nullptr;
-  }
-  auto pool = open_database(*cfg, 1);
-  if (!pool) {
-    err << "payd admin user: " << pool.error() << '\n';
-    return nullptr;
-  }
-  auto status = schema_status(**pool);
-  if (!status) {
-    err << "payd admin user: " << status.error() << '\n';
-    return nullptr;
-  }
-  if (auto refusal = store::serving_refusal(*status); !refusal.empty()) {
-    err << "payd admin user: " << refusal << '\n';
-    return nullptr;
-  }
-  return std::move(pool).value();
-}
-
 int user_create(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   const auto desc = options();
   po::variables_map vm;
@@ -102,7 +79,7 @@ int user_create(const std::vector<std::string>& args, std::ostream& out, std::os
   }
   const bool as_json = vm.count("json") != 0;
 
-  auto pool = open_pool(vm, err);
+  auto pool = open_serving_database(vm["config"].as<std::string>(), "payd admin user", err);
   if (!pool) return kFailed;
   auto created = security::create_user(*pool, tenant, *email, *role);
   if (!created) {
