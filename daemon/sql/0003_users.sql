@@ -36,7 +36,11 @@ CREATE TABLE mfa_factors (
   kek_id         text NOT NULL,
   created_at     timestamptz NOT NULL DEFAULT now(),
   confirmed_at   timestamptz,
-  last_used_step bigint
+  last_used_step bigint,
+  -- Wrong codes in a row, for this user whatever the IP or daemon: at auth.mfa.max_failures
+  -- the factor refuses every code (right ones too) until locked_until.
+  failed_codes   integer NOT NULL DEFAULT 0,
+  locked_until   timestamptz
 );
 
 CREATE TABLE mfa_recovery_codes (

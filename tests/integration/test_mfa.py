@@ -35,7 +35,8 @@ class MfaTest(unittest.TestCase):
     def config_text(cls, port: int) -> str:
         keys = authtest.key_yaml("ed1", "EdDSA", cls.keys.ed_private, sign=True)
         auth = authtest.auth_section(keys, cls.keys.kek_file,
-                                     mfa="    step_up_ttl: 10m\n    challenge_ttl: 5m\n")
+                                     mfa="    step_up_ttl: 10m\n    challenge_ttl: 5m\n"
+                                         "    max_failures: 5\n    lockout: 3s\n")
         return paydb.daemon_config(port, cls.db.url, extra=auth, pool_size=8)
 
     @classmethod
@@ -172,6 +173,40 @@ class MfaTest(unittest.TestCase):
         # And after the race, the same code is still refused.
         s, _, b = self.verify(token, challenges[0], code)
         self.assertIn(s, (400, 404), b)
+
+    def test_wrong_codes_lock_the_factor_per_user(self):
+        uid, token, e, t0 = self.enrolled_user()
+        challenge = self.challenge_of(self.create_key(token))
+        right = authtest.otp_from_uri(e["otpauth_uri"], t0 + 30)[0]
+        near = set(authtest.otp_from_uri(e["otpauth_uri"], t0 - 30, t0, t0 + 30, t0 + 60, t0 + 90))
+        wrong = [c for c in authtest.otp_from_uri(e["otpauth_uri"],
+                                                  *[t0 + 3600 + 30 * i for i in range(12)])
+                 if c not in near][:5]
+        self.assertEqual(len(wrong), 5)
+        for code in wrong[:4]:
+            s, _, b = self.verify(token, challenge, code)
+            self.assertEqual((s, b["error"]["code"]), (400, "MFA_CODE_INVALID"), b)
+        s, _, b = self.verify(token, challenge, wrong[4])
+        self.assertEqual((s, b["error"]["code"]), (403, "MFA_LOCKED"), b)
+        # Locked: the right code is refused too, and is not spent.
+        s, _, b = self.verify(token, challenge, right)
+        self.assertEqual((s, b["error"]["code"]), (403, "MFA_LOCKED"), b)
+        self.assertEqual(self.db.sql(f"SELECT failed_codes >= 5 AND locked_until > now() "
+                                     f"FROM mfa_factors WHERE user_id = '{uid}'"), "t")
+        locked = self.db.sql(f"SELECT count(*) FROM audit_log WHERE action = 'auth.mfa.failed' "
+                             f"AND target = 'user:{uid}' AND details->>'reason' = 'locked'")
+        self.assertEqual(locked, "2")
+        # Another user is not affected.
+        other_uid, other_token, other_e, other_t0 = self.enrolled_user()
+        other_challenge = self.challenge_of(self.create_key(other_token))
+        other_code = authtest.otp_from_uri(other_e["otpauth_uri"], other_t0 + 30)[0]
+        self.assertEqual(self.verify(other_token, other_challenge, other_code)[0], 200)
+        # The lock ends (lockout: 3s in this suite's config); a right code clears the count.
+        time.sleep(3.5)
+        s, _, v = self.verify(token, challenge, right)
+        self.assertEqual(s, 200, v)
+        self.assertEqual(self.db.sql(f"SELECT failed_codes, locked_until IS NULL FROM mfa_factors "
+                                     f"WHERE user_id = '{uid}'"), "0|t")
 
     # --- binding to the user ---------------------------------------------------------------
 

@@ -110,6 +110,15 @@ Response mfa_error(const security::MfaError& e, const RequestContext& ctx) {
                       "code",
                       {}}
           .to_response(ctx.request_id);
+    case Kind::locked:
+      return ApiError{403,
+                      http::ErrorType::permission,
+                      "MFA_LOCKED",
+                      "Too many wrong codes in a row: MFA verification is locked for a while "
+                      "(auth.mfa.lockout). Any code, right or wrong, is refused until then.",
+                      {},
+                      {}}
+          .to_response(ctx.request_id);
     case Kind::store:
       return core::store_failure(e.store_error, ctx.request_id).to_response(ctx.request_id);
     case Kind::internal:
@@ -320,7 +329,7 @@ asio::awaitable<Response> verify(AuthServices s, RequestContext& ctx, const Prin
   auto result = co_await s.mfa->verify(who, std::move(challenge), std::move(*code), facts_of(ctx));
   if (!result) {
     using Kind = security::MfaError::Kind;
-    if (result.error().kind == Kind::invalid_code ||
+    if (result.error().kind == Kind::invalid_code || result.error().kind == Kind::locked ||
         result.error().kind == Kind::challenge_not_found) {
       // Guessing codes (or challenge ids) spends from the IP's failed-authentication budget.
       if (s.rate_limits) s.rate_limits->record_authentication_failure(ctx);

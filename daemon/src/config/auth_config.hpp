@@ -65,6 +65,9 @@ struct MfaConfig {
   std::string issuer = "payd";  // the otpauth URI's issuer
   std::chrono::milliseconds step_up_ttl{10LL * 60 * 1000};
   std::chrono::milliseconds challenge_ttl{5LL * 60 * 1000};
+  // Wrong codes in a row (per user, across IPs and daemons) before the factor locks.
+  unsigned max_failures = 5;
+  std::chrono::milliseconds lockout{15LL * 60 * 1000};
   MfaActions actions;
   bool api_keys_exempt = true;
 

@@ -87,6 +87,8 @@ void read_mfa(MappingReader& m, MfaConfig& out) {
   m.string("issuer", out.issuer, is_nonempty, "expected a non-empty string");
   m.duration("step_up_ttl", out.step_up_ttl, seconds{10}, hours{24});
   m.duration("challenge_ttl", out.challenge_ttl, seconds{10}, hours{1});
+  m.integer("max_failures", out.max_failures, 1U, 1000U);
+  m.duration("lockout", out.lockout, seconds{1}, hours{24});
   m.section("actions", [&out](MappingReader& a) {
     a.boolean(kMfaCreatePayment, out.actions.create_payment);
     a.boolean(kMfaRefund, out.actions.refund);

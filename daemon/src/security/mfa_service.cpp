@@ -152,6 +152,25 @@ asio::awaitable<Result<MfaVerification, MfaError>> MfaService::verify(
       refused = MfaError::Kind::not_enrolled;
       return;
     }
+    // Guessing is limited per user, not only per IP: a run of wrong codes locks the factor
+    // for everyone, on every daemon (the count is in its row). A reused right code is not a
+    // guess and does not count.
+    if (factor->locked) {
+      refused = MfaError::Kind::locked;
+      audit_failure("locked");
+      return;
+    }
+    const auto wrong_code = [&]() {
+      refused = MfaError::Kind::invalid_code;
+      audit_failure("invalid_code");
+      const auto& mfa = settings->config.mfa;
+      if (store::record_wrong_mfa_code(
+              tx, who.user_id, mfa.max_failures,
+              std::chrono::duration_cast<std::chrono::seconds>(mfa.lockout))) {
+        refused = MfaError::Kind::locked;
+        audit_failure("locked");
+      }
+    };
     // The seed in clear lives only in this scope.
     auto totp_step = [&]() -> std::optional<std::int64_t> {
       if (!is_totp_shaped(typed)) return std::nullopt;
@@ -175,11 +194,16 @@ asio::awaitable<Result<MfaVerification, MfaError>> MfaService::verify(
       }
       const auto step = totp_step();
       if (refused) return;
-      if (!step || !store::use_totp_step(tx, who.user_id, *step, true)) {
+      if (!step) {
+        wrong_code();
+        return;
+      }
+      if (!store::use_totp_step(tx, who.user_id, *step, true)) {
         refused = MfaError::Kind::invalid_code;
         audit_failure("invalid_code");
         return;
       }
+      store::clear_wrong_mfa_codes(tx, who.user_id);
       out.enrolled = true;
       (void)store::append_audit(
           tx, audit_entry(facts, who.tenant_id, who.actor, "auth.mfa.enrolled", target,
@@ -200,19 +224,27 @@ asio::awaitable<Result<MfaVerification, MfaError>> MfaService::verify(
       return;
     }
     bool accepted = false;
+    bool guessed = true;  // no right code: neither a matching step nor a known recovery code
     if (is_totp_shaped(typed)) {
       const auto step = totp_step();
       if (refused) return;
+      guessed = !step;
       accepted = step && store::use_totp_step(tx, who.user_id, *step, false);
     } else if (auto hash = hash_recovery_code(typed)) {
       accepted = store::use_recovery_code(tx, who.user_id, *hash);
+      guessed = !accepted;  // a used recovery code and a made-up one look the same here
       out.recovery_code_used = accepted;
     }
     if (!accepted) {
-      refused = MfaError::Kind::invalid_code;
-      audit_failure("invalid_code");
+      if (guessed) {
+        wrong_code();
+      } else {
+        refused = MfaError::Kind::invalid_code;
+        audit_failure("invalid_code");
+      }
       return;
     }
+    store::clear_wrong_mfa_codes(tx, who.user_id);
     if (!store::satisfy_mfa_challenge(tx, *challenge_id)) {
       // Expired between the lock and now: undo the code's use too.
       refused = MfaError::Kind::challenge_not_found;

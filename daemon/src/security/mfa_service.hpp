@@ -49,6 +49,7 @@ struct MfaError {
     not_enrolled,         // verify without any factor
     challenge_not_found,  // unknown, another user's, expired or already satisfied
     invalid_code,         // wrong, reused or malformed code
+    locked,               // too many wrong codes in a row: every code refused for a while
     store,
     internal,  // the sealed seed does not open (KEK changed?)
   };

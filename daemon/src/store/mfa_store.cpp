@@ -13,8 +13,16 @@ namespace {
 
 constexpr std::array kStatements{
     Statement{"mfa_factor_find",
-              "SELECT secret_sealed, kek_id, confirmed_at IS NOT NULL FROM mfa_factors "
-              "WHERE user_id = $1"},
+              "SELECT secret_sealed, kek_id, confirmed_at IS NOT NULL, "
+              "coalesce(locked_until > now(), false) FROM mfa_factors WHERE user_id = $1"},
+    Statement{"mfa_wrong_code",
+              "UPDATE mfa_factors SET failed_codes = failed_codes + 1, "
+              "locked_until = CASE WHEN failed_codes + 1 >= $2 "
+              "THEN now() + $3::bigint * interval '1 second' ELSE locked_until END "
+              "WHERE user_id = $1 RETURNING failed_codes >= $2"},
+    Statement{"mfa_clear_wrong_codes",
+              "UPDATE mfa_factors SET failed_codes = 0, locked_until = NULL "
+              "WHERE user_id = $1 AND (failed_codes <> 0 OR locked_until IS NOT NULL)"},
     Statement{"mfa_factor_put",
               "INSERT INTO mfa_factors (user_id, secret_sealed, kek_id) VALUES ($1, $2, $3) "
               "ON CONFLICT (user_id) DO UPDATE SET secret_sealed = EXCLUDED.secret_sealed, "
@@ -85,7 +93,19 @@ std::optional<MfaFactorRecord> find_mfa_factor(Tx& tx, std::string_view user_id)
   auto r = tx.sql().exec_prepared("mfa_factor_find", std::string(user_id));
   if (r.empty()) return std::nullopt;
   return MfaFactorRecord{pqxx::binarystring(r[0][0]).str(), r[0][1].as<std::string>(),
-                         r[0][2].as<bool>()};
+                         r[0][2].as<bool>(), r[0][3].as<bool>()};
+}
+
+bool record_wrong_mfa_code(Tx& tx, std::string_view user_id, unsigned max_failures,
+                           std::chrono::seconds lockout) {
+  auto r =
+      tx.sql().exec_prepared("mfa_wrong_code", std::string(user_id), static_cast<int>(max_failures),
+                             static_cast<long long>(lockout.count()));
+  return !r.empty() && r[0][0].as<bool>();
+}
+
+void clear_wrong_mfa_codes(Tx& tx, std::string_view user_id) {
+  tx.sql().exec_prepared("mfa_clear_wrong_codes", std::string(user_id));
 }
 
 bool put_unconfirmed_mfa_factor(Tx& tx, std::string_view user_id, std::string_view sealed,

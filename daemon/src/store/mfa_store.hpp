@@ -4,6 +4,7 @@
 // file never sees it in clear. Single use of codes is enforced here, atomically, by
 // conditional UPDATEs: of 50 concurrent submissions of one code exactly one changes a row.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@ struct MfaFactorRecord {
   std::string secret_sealed;  // secret_box output
   std::string kek_id;         // hex, which KEK sealed it
   bool confirmed = false;
+  bool locked = false;  // too many wrong codes: refuses every code until the lockout ends
 };
 
 [[nodiscard]] std::optional<MfaFactorRecord> find_mfa_factor(Tx& tx, std::string_view user_id);
@@ -31,6 +33,13 @@ struct MfaFactorRecord {
 // Replaces the user's recovery codes by these SHA-256 hashes (32 raw bytes each).
 void replace_recovery_codes(Tx& tx, std::string_view user_id,
                             const std::vector<std::string>& hashes);
+
+// A wrong code: counts it, and locks the factor for `lockout` at the `max_failures`-th in
+// a row. True when this failure locked it.
+bool record_wrong_mfa_code(Tx& tx, std::string_view user_id, unsigned max_failures,
+                           std::chrono::seconds lockout);
+// A right code ends the run of wrong ones.
+void clear_wrong_mfa_codes(Tx& tx, std::string_view user_id);
 
 // Accepts the TOTP time step `step` for the user's factor if it is later than every step
 // accepted before: one conditional UPDATE, so a code is usable once however many requests
