@@ -52,13 +52,14 @@ class Database:
 
     def drop(self) -> None:
         # WITH (FORCE) cannot end an autovacuum worker that has just started in the database
-        # (a superuser process): it finishes within moments, so retry for a few seconds.
-        for attempt in range(50):
+        # (a superuser process): it finishes within moments (tens of seconds on a loaded CI
+        # machine), so retry for up to 30 s.
+        for attempt in range(300):
             try:
                 psql(self.admin, f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
                 return
             except AssertionError as e:
-                if "must be a member of the role" not in str(e) or attempt == 49:
+                if "must be a member of the role" not in str(e) or attempt == 299:
                     raise
                 time.sleep(0.1)
 
