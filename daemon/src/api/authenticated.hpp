@@ -37,6 +37,8 @@ namespace payd::api {
 
 using AuthedHandler = std::function<boost::asio::awaitable<http::Response>(
     http::RequestContext&, const security::Principal&)>;
+// Decorates the handler of a POST (in practice: api::idempotent_posts).
+using PostWrapper = std::function<AuthedHandler(AuthedHandler)>;
 
 // `gate` must outlive the returned handler.
 [[nodiscard]] http::Handler authenticated(AccessGate& gate, AuthedHandler handler);

@@ -331,4 +331,16 @@ asio::awaitable<http::Response> run_idempotently(IdempotencyService& service,
   co_return std::move(*response);
 }
 
+PostWrapper idempotent_posts(IdempotencyService& service) {
+  return [&service](AuthedHandler inner) -> AuthedHandler {
+    return [&service, inner = std::move(inner)](
+               http::RequestContext& ctx,
+               const security::Principal& who) -> boost::asio::awaitable<http::Response> {
+      auto scope = idempotency_scope(who);
+      http::Handler run = [&inner, &who](http::RequestContext& c) { return inner(c, who); };
+      co_return co_await run_idempotently(service, scope, ctx, std::move(run));
+    };
+  };
+}
+
 }  // namespace payd::api

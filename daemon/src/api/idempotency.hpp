@@ -38,6 +38,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/authenticated.hpp"
 #include "http/handler.hpp"
 #include "http/request_context.hpp"
 #include "http/response.hpp"
@@ -104,6 +105,10 @@ class IdempotencyService {
                                                                       const IdempotencyScope& scope,
                                                                       http::RequestContext& ctx,
                                                                       http::Handler inner);
+
+// What route files wrap their POST handlers in: run_idempotently in the caller's scope.
+// `service` must outlive the handlers.
+[[nodiscard]] PostWrapper idempotent_posts(IdempotencyService& service);
 
 // --- the pieces, exposed for tests --------------------------------------------------------
 

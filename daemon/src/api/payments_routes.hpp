@@ -14,7 +14,6 @@ class PaymentService;
 namespace payd::api {
 
 // Wraps a POST handler with Idempotency-Key handling (identity when none is configured).
-using PostWrapper = std::function<AuthedHandler(AuthedHandler)>;
 
 void add_payments_routes(http::RouteTable& routes, AccessGate& gate, core::PaymentService& payments,
                          const PostWrapper& idempotent);

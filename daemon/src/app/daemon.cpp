@@ -289,36 +289,13 @@ class Daemon {
       api::add_connectors_routes(routes_, *connectors_, nullptr);
       return;
     }
-    auto pool = open_database(config_, config_.database.pool_size, &metrics_.registry());
+    auto pool = open_database_to_serve(config_, config_.database.pool_size, &metrics_.registry(),
+                                       config_.database.migrate_on_start);
     if (!pool) {
       startup_errors_.push_back(pool.error());
       return;
     }
     pool_ = std::move(pool).value();
-    auto status = schema_status(*pool_);
-    if (!status) {
-      startup_errors_.push_back(status.error());
-      return;
-    }
-    if (!status->pending.empty() && config_.database.migrate_on_start &&
-        status->database_version <= status->known_version) {
-      auto applied = apply_migrations(*pool_);
-      if (!applied) {
-        startup_errors_.push_back(applied.error());
-        return;
-      }
-      obs::log_info("database migrated")
-          .num("version", static_cast<std::int64_t>(status->known_version));
-      status = schema_status(*pool_);
-      if (!status) {
-        startup_errors_.push_back(status.error());
-        return;
-      }
-    }
-    if (auto refusal = store::serving_refusal(*status); !refusal.empty()) {
-      startup_errors_.push_back(refusal);
-      return;
-    }
     readiness_.add_check("database", [this] { return pool_->healthy(); });
 
     executor_metrics_ = std::make_unique<plugins::ExecutorMetrics>(metrics_.registry());
@@ -358,16 +335,7 @@ class Daemon {
     idempotency_ = std::make_unique<api::IdempotencyService>(*pool_, idem, &metrics_.registry());
     purger_ = std::make_unique<api::IdempotencyPurger>(*pool_, contexts_.front()->get_executor(),
                                                        idem.retention);
-    auto* service = idempotency_.get();
-    api::PostWrapper idempotent = [service](api::AuthedHandler inner) -> api::AuthedHandler {
-      return [service, inner = std::move(inner)](
-                 http::RequestContext& ctx,
-                 const security::Principal& who) -> asio::awaitable<http::Response> {
-        auto scope = api::idempotency_scope(who);
-        http::Handler run = [&inner, &who](http::RequestContext& c) { return inner(c, who); };
-        co_return co_await api::run_idempotently(*service, scope, ctx, std::move(run));
-      };
-    };
+    const auto idempotent = api::idempotent_posts(*idempotency_);
     api::add_payments_routes(routes_, *gate_, *payments_, idempotent);
     checkout_ = std::make_unique<core::CheckoutService>(*pool_, *payments_,
                                                         core::CheckoutOptions{options.action_ttl});

@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "config/config_loader.hpp"
+#include "observability/log.hpp"
 #include "store/prepared_statements.hpp"
 
 namespace payd::app {
@@ -43,6 +44,26 @@ Result<std::vector<int>, std::string> apply_migrations(store::ConnectionPool& po
   return out;
 }
 
+Result<std::unique_ptr<store::ConnectionPool>, std::string> open_database_to_serve(
+    const config::Config& config, unsigned size, prometheus::Registry* registry,
+    bool migrate_pending) {
+  auto pool = open_database(config, size, registry);
+  if (!pool) return fail(pool.error());
+  auto status = schema_status(**pool);
+  if (!status) return fail(status.error());
+  if (migrate_pending && !status->pending.empty() &&
+      status->database_version <= status->known_version) {
+    auto applied = apply_migrations(**pool);
+    if (!applied) return fail(applied.error());
+    obs::log_info("database migrated")
+        .num("version", static_cast<std::int64_t>(status->known_version));
+    status = schema_status(**pool);
+    if (!status) return fail(status.error());
+  }
+  if (auto refusal = store::serving_refusal(*status); !refusal.empty()) return fail(refusal);
+  return std::move(pool).value();
+}
+
 std::unique_ptr<store::ConnectionPool> open_serving_database(const std::string& config_path,
                                                              std::string_view who,
                                                              std::ostream& err) {
@@ -51,18 +72,9 @@ std::unique_ptr<store::ConnectionPool> open_serving_database(const std::string& 
     for (const auto& e : cfg.error()) err << e.to_string() << '\n';
     return nullptr;
   }
-  auto pool = open_database(*cfg, 1);
+  auto pool = open_database_to_serve(*cfg, 1, nullptr, false);
   if (!pool) {
     err << who << ": " << pool.error() << '\n';
-    return nullptr;
-  }
-  auto status = schema_status(**pool);
-  if (!status) {
-    err << who << ": " << status.error() << '\n';
-    return nullptr;
-  }
-  if (auto refusal = store::serving_refusal(*status); !refusal.empty()) {
-    err << who << ": " << refusal << '\n';
     return nullptr;
   }
   return std::move(pool).value();

@@ -26,6 +26,14 @@ namespace payd::app {
 [[nodiscard]] Result<store::SchemaStatus, std::string> schema_status(store::ConnectionPool& pool);
 [[nodiscard]] Result<std::vector<int>, std::string> apply_migrations(store::ConnectionPool& pool);
 
+// Opens the pool and checks the schema is one this binary can serve: with
+// `migrate_pending`, pending migrations are applied first (database.migrate_on_start; never
+// when the database is newer than this binary). The daemon and the admin commands both
+// come here, so they refuse the same databases.
+[[nodiscard]] Result<std::unique_ptr<store::ConnectionPool>, std::string> open_database_to_serve(
+    const config::Config& config, unsigned size, prometheus::Registry* registry,
+    bool migrate_pending);
+
 // For the admin commands: loads `config_path`, opens one connection and refuses a schema
 // this binary cannot serve. Null after writing why to `err` (each line prefixed `who: `,
 // e.g. "payd admin user").
