@@ -127,12 +127,13 @@ class SecretsCanaryTest(unittest.TestCase):
         cls.call("POST", "/api/v1/auth/mfa/verify", token, {"code": code})
         # A recovery code, wrong then right, in a step-up.
         s, b = cls.call("POST", "/api/v1/api_keys", token, {"name": "by user", "role": "read_only"})
-        if s == 401 and b["error"]["code"] == "MFA_CHALLENGE_REQUIRED":
-            challenge = b["error"].get("challenge_id") or b.get("challenge_id")
-            cls.call("POST", "/api/v1/auth/mfa/verify", token,
-                     {"challenge_id": challenge, "code": "zzzz-zzzz-zzzz"})
-            cls.call("POST", "/api/v1/auth/mfa/verify", token,
-                     {"challenge_id": challenge, "code": e["recovery_codes"][0]})
+        assert s == 401 and b["error"]["code"] == "MFA_CHALLENGE_REQUIRED", b
+        challenge = b["challenge_id"]
+        cls.call("POST", "/api/v1/auth/mfa/verify", token,
+                 {"challenge_id": challenge, "code": "zzzz-zzzz-zzzz"})
+        s, v = cls.call("POST", "/api/v1/auth/mfa/verify", token,
+                        {"challenge_id": challenge, "code": e["recovery_codes"][0]})
+        assert s == 200 and v["recovery_code_used"], v
         cls.canaries = [c for c in cls.canaries if c]
         time.sleep(0.3)  # the last log lines
 

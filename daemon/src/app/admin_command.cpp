@@ -7,6 +7,7 @@
 
 #include "app/audit_command.hpp"
 #include "app/database_open.hpp"
+#include "app/exit_codes.hpp"
 #include "app/user_command.hpp"
 #include "config/config_loader.hpp"
 #include "core/ids.hpp"
@@ -22,9 +23,6 @@ namespace po = boost::program_options;
 
 namespace {
 
-constexpr int kOk = 0;
-constexpr int kFailed = 1;
-constexpr int kUsage = 2;
 constexpr std::size_t kMaxKeyNameLength = 200;
 
 constexpr std::string_view kAdminUsage =

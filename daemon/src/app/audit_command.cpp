@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "app/database_open.hpp"
+#include "app/exit_codes.hpp"
 #include "config/config_loader.hpp"
 #include "core/audit_entry.hpp"
 #include "core/timestamps.hpp"
@@ -23,10 +24,6 @@ namespace po = boost::program_options;
 namespace json = boost::json;
 
 namespace {
-
-constexpr int kOk = 0;
-constexpr int kFailed = 1;
-constexpr int kUsage = 2;
 
 constexpr std::string_view kUsageText =
     "Usage: payd admin audit verify [--tenant NAME] [--checkpoint FILE] [--config FILE] [--json]\n"

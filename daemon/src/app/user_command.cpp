@@ -5,6 +5,7 @@
 #include <boost/program_options.hpp>
 
 #include "app/database_open.hpp"
+#include "app/exit_codes.hpp"
 #include "config/config_loader.hpp"
 #include "security/rbac.hpp"
 #include "security/user_service.hpp"
@@ -18,10 +19,6 @@ namespace po = boost::program_options;
 namespace json = boost::json;
 
 namespace {
-
-constexpr int kOk = 0;
-constexpr int kFailed = 1;
-constexpr int kUsage = 2;
 
 constexpr std::string_view kUsageText =
     "Usage: payd admin user create --tenant NAME --email ADDRESS --role ROLE\n"
